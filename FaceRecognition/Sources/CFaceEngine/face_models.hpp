@@ -1,0 +1,135 @@
+// dlib network types and model loading shared by the engine worker and the raw benchmark.
+#pragma once
+
+#include "engine_internal.hpp"
+
+#include <dlib/dnn.h>
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/image_transforms.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sys/stat.h>
+
+namespace fe {
+
+// The ResNet of dlib's dnn_face_recognition_ex.cpp (dlib_face_recognition_resnet_model_v1.dat).
+template <template <int, template <typename> class, int, typename> class block, int N,
+          template <typename> class BN, typename SUBNET>
+using residual = dlib::add_prev1<block<N, BN, 1, dlib::tag1<SUBNET>>>;
+template <template <int, template <typename> class, int, typename> class block, int N,
+          template <typename> class BN, typename SUBNET>
+using residual_down = dlib::add_prev2<dlib::avg_pool<2, 2, 2, 2, dlib::skip1<dlib::tag2<block<N, BN, 2, dlib::tag1<SUBNET>>>>>>;
+template <int N, template <typename> class BN, int stride, typename SUBNET>
+using block = BN<dlib::con<N, 3, 3, 1, 1, dlib::relu<BN<dlib::con<N, 3, 3, stride, stride, SUBNET>>>>>;
+template <int N, typename SUBNET> using ares = dlib::relu<residual<block, N, dlib::affine, SUBNET>>;
+template <int N, typename SUBNET> using ares_down = dlib::relu<residual_down<block, N, dlib::affine, SUBNET>>;
+template <typename SUBNET> using alevel0 = ares_down<256, SUBNET>;
+template <typename SUBNET> using alevel1 = ares<256, ares<256, ares_down<256, SUBNET>>>;
+template <typename SUBNET> using alevel2 = ares<128, ares<128, ares_down<128, SUBNET>>>;
+template <typename SUBNET> using alevel3 = ares<64, ares<64, ares<64, ares_down<64, SUBNET>>>>;
+template <typename SUBNET> using alevel4 = ares<32, ares<32, ares<32, SUBNET>>>;
+using descriptor_net = dlib::loss_metric<dlib::fc_no_bias<128, dlib::avg_pool_everything<
+    alevel0<alevel1<alevel2<alevel3<alevel4<dlib::max_pool<3, 3, 2, 2, dlib::relu<dlib::affine<
+    dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
+
+// The CNN face detector of dlib's dnn_mmod_face_detection_ex.cpp (mmod_human_face_detector.dat).
+template <long num_filters, typename SUBNET> using con5d = dlib::con<num_filters, 5, 5, 2, 2, SUBNET>;
+template <long num_filters, typename SUBNET> using con5 = dlib::con<num_filters, 5, 5, 1, 1, SUBNET>;
+template <typename SUBNET>
+using downsampler = dlib::relu<dlib::affine<con5d<32, dlib::relu<dlib::affine<con5d<32, dlib::relu<dlib::affine<con5d<16, SUBNET>>>>>>>>>;
+template <typename SUBNET> using rcon5 = dlib::relu<dlib::affine<con5<45, SUBNET>>>;
+using cnn_detector_net = dlib::loss_mmod<dlib::con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<
+    dlib::input_rgb_image_pyramid<dlib::pyramid_down<6>>>>>>>>;
+
+using image_type = dlib::matrix<dlib::rgb_pixel>;
+
+// One thread's models.
+struct FaceModels {
+    fe_detector_kind detector_kind = FE_DETECTOR_HOG;
+    dlib::frontal_face_detector hog;
+    std::unique_ptr<cnn_detector_net> cnn;
+    dlib::shape_predictor landmarks;
+    descriptor_net descriptors;
+};
+
+inline std::string model_path(const std::string& dir, const char* name) {
+    std::string path = dir + "/" + name;
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+        throw Failure{FE_ERR_MODELS, "missing model file " + path +
+                                         " (run scripts/fetch-test-data.sh or set FACE_MODELS_DIR)"};
+    return path;
+}
+
+inline void load_models(FaceModels& models, const char* models_dir, fe_detector_kind kind) {
+    if (!models_dir || !*models_dir) throw Failure{FE_ERR_MODELS, "no models directory given"};
+    const std::string dir = models_dir;
+    const std::string landmarks = model_path(dir, "shape_predictor_5_face_landmarks.dat");
+    const std::string resnet = model_path(dir, "dlib_face_recognition_resnet_model_v1.dat");
+    const std::string mmod = kind == FE_DETECTOR_CNN ? model_path(dir, "mmod_human_face_detector.dat") : "";
+    try {
+        models.detector_kind = kind;
+        models.hog = dlib::get_frontal_face_detector();
+        dlib::deserialize(landmarks) >> models.landmarks;
+        dlib::deserialize(resnet) >> models.descriptors;
+        if (kind == FE_DETECTOR_CNN) {
+            models.cnn = std::make_unique<cnn_detector_net>();
+            dlib::deserialize(mmod) >> *models.cnn;
+        }
+    } catch (const dlib::serialization_error& e) {
+        throw Failure{FE_ERR_MODELS, std::string("cannot load a model from ") + dir + ": " + e.what()};
+    }
+}
+
+struct Detection {
+    dlib::rectangle box;  // original image coordinates
+    double score;
+};
+
+// Detects faces at the scale the options choose for this image and maps boxes back to its coordinates.
+inline std::vector<Detection> detect_faces(FaceModels& models, const image_type& image, const fe_options& options,
+                                           double* used_scale) {
+    const double scale = detection_scale(image.nc(), image.nr(), options);
+    *used_scale = scale;
+    image_type scaled;
+    const image_type* input = &image;
+    const dlib::pyramid_down<2> pyramid;
+    if (scale == 2.0) {
+        dlib::pyramid_up(image, scaled, pyramid);
+        input = &scaled;
+    } else if (scale != 1.0) {
+        scaled.set_size(std::max(1L, std::lround(image.nr() * scale)), std::max(1L, std::lround(image.nc() * scale)));
+        dlib::resize_image(image, scaled);  // bilinear
+        input = &scaled;
+    }
+    std::vector<Detection> found;
+    if (models.detector_kind == FE_DETECTOR_CNN) {
+        for (const auto& d : (*models.cnn)(*input)) found.push_back({d.rect, d.detection_confidence});
+    } else {
+        std::vector<dlib::rect_detection> dets;
+        models.hog(*input, dets, options.detection_threshold);
+        for (const auto& d : dets) found.push_back({d.rect, d.detection_confidence});
+    }
+    if (scale == 2.0) {
+        for (auto& d : found) d.box = pyramid.rect_down(d.box);  // as dlib's Python API maps upsampled boxes
+    } else if (scale != 1.0) {
+        // resize_image maps output pixel p to input pixel p * (in - 1) / (out - 1).
+        const double sx = double(image.nc() - 1) / std::max(1L, scaled.nc() - 1);
+        const double sy = double(image.nr() - 1) / std::max(1L, scaled.nr() - 1);
+        for (auto& d : found)
+            d.box = dlib::rectangle(std::lround(d.box.left() * sx), std::lround(d.box.top() * sy),
+                                    std::lround(d.box.right() * sx), std::lround(d.box.bottom() * sy));
+    }
+    // Highest confidence first; ties by position so the order never depends on anything else.
+    std::sort(found.begin(), found.end(), [](const Detection& a, const Detection& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.box.top() != b.box.top()) return a.box.top() < b.box.top();
+        return a.box.left() < b.box.left();
+    });
+    return found;
+}
+
+}  // namespace fe

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Which dlib face detector a worker runs.
+public enum FaceDetectorKind: String, Sendable, CaseIterable {
+    /// `dlib::get_frontal_face_detector()`: HOG + linear SVM, ~0.1 s per photo.
+    case hog
+    /// dlib's CNN (`mmod_human_face_detector.dat`): more angles, 1.4–4 s per photo and ~2 GB RSS on CPU.
+    case cnn
+}
+
+/// How the engine scales a photo before face detection (landmarks and descriptors always use full resolution).
+public struct DetectionScalePolicy: Sendable, Equatable {
+    /// Double the image when its shorter side is below this (small photos: faces under HOG's 80 px window). nil = never.
+    public var upsampleBelowMinSide: Int?
+    /// Shrink the image to this longer side when it is above (HOG cost grows with pixels). nil = never.
+    public var downscaleAboveLongSide: Int?
+
+    public init(upsampleBelowMinSide: Int? = 400, downscaleAboveLongSide: Int? = 1600) {
+        self.upsampleBelowMinSide = upsampleBelowMinSide
+        self.downscaleAboveLongSide = downscaleAboveLongSide
+    }
+
+    /// Detect on the image exactly as decoded.
+    public static let unscaled = DetectionScalePolicy(upsampleBelowMinSide: nil, downscaleAboveLongSide: nil)
+}
+
+public struct FaceEngineConfiguration: Sendable {
+    /// Folder holding `shape_predictor_5_face_landmarks.dat`, `dlib_face_recognition_resnet_model_v1.dat`
+    /// and, for the CNN detector, `mmod_human_face_detector.dat`.
+    public var modelsDirectory: String
+    /// Number of workers, each with its own dlib nets on its own thread.
+    public var workerCount: Int
+    public var detector: FaceDetectorKind
+    /// Refuse files larger than this many bytes.
+    public var maxFileBytes: Int
+    /// Refuse images whose header claims more pixels than this (checked before decoding).
+    public var maxPixels: Int
+    public var detectionScale: DetectionScalePolicy
+    /// dlib's `adjust_threshold` for the detector (0 = dlib default; lower finds more, with more false positives).
+    public var detectionThreshold: Double
+    /// Rotate/flip JPEGs by their EXIF orientation tag, as photo viewers do.
+    public var appliesEXIFOrientation: Bool
+
+    public init(
+        modelsDirectory: String = FaceEngineConfiguration.defaultModelsDirectory(),
+        workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        detector: FaceDetectorKind = .hog,
+        maxFileBytes: Int = 64 << 20,
+        maxPixels: Int = 40_000_000,
+        detectionScale: DetectionScalePolicy = DetectionScalePolicy(),
+        detectionThreshold: Double = 0,
+        appliesEXIFOrientation: Bool = true
+    ) {
+        self.modelsDirectory = modelsDirectory
+        self.workerCount = workerCount
+        self.detector = detector
+        self.maxFileBytes = maxFileBytes
+        self.maxPixels = maxPixels
+        self.detectionScale = detectionScale
+        self.detectionThreshold = detectionThreshold
+        self.appliesEXIFOrientation = appliesEXIFOrientation
+    }
+
+    /// `FACE_MODELS_DIR` when set, else `<repo>/.cache/models` (where scripts/fetch-test-data.sh puts them).
+    public static func defaultModelsDirectory(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if let dir = environment["FACE_MODELS_DIR"], !dir.isEmpty { return dir }
+        return repositoryRoot + "/.cache/models"
+    }
+
+    /// The monorepo root, derived from this source file's location (Sources/FaceEngine/ in FaceRecognition/).
+    public static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+    }
+}

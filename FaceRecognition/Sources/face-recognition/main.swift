@@ -1,0 +1,1 @@
+print("face-recognition: under construction")

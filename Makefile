@@ -1,0 +1,58 @@
+# Face-recognition pipeline: top-level entry points.
+#   make test     everything a fresh Debian 12 machine needs, then every test (what CI runs)
+#   make run      the whole pipeline on this machine, no cluster (see README)
+#   make bench    every benchmark, numbers printed and written under .build-logs/
+#   make release  release binaries of every service (used by build-images)
+# Area-specific targets live in mk/*.mk (images, k8s, proto, face recognition, ...).
+
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+export PATH := /opt/swift/usr/bin:$(PATH)
+PACKAGES := SharedKit Receiver ImageProcessor FaceRecognition Frontend
+SERVICE_PACKAGES := Receiver ImageProcessor FaceRecognition Frontend
+
+# mk/*.mk append to these.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+
+.DEFAULT_GOAL := help
+
+include $(sort $(wildcard $(ROOT)/mk/*.mk))
+
+.PHONY: help setup test-data test test-swift run bench release build clean
+
+help:
+	@echo "make test   - set up this machine (apt, PyPI test data, MariaDB) and run every test"
+	@echo "make run    - run the whole pipeline locally (MariaDB + all services), Ctrl-C stops it"
+	@echo "make bench  - run every benchmark and print the numbers"
+	@echo "make release / build-images / deploy / rollout-status / undeploy - see README.md"
+
+setup:
+	@$(ROOT)/scripts/setup.sh
+
+test-data: setup
+	@$(ROOT)/scripts/fetch-test-data.sh
+
+# Swift tests of every package against one throwaway MariaDB, then the other suites.
+test-swift: setup test-data
+	@$(ROOT)/scripts/test.sh
+
+test: test-swift $(TEST_TARGETS)
+	@$(ROOT)/scripts/summary.sh
+
+build: setup
+	@for p in $(PACKAGES); do echo "==> swift build in $$p"; (cd $(ROOT)/$$p && swift build) || exit 1; done
+
+release: setup
+	@for p in $(PACKAGES); do \
+	  echo "==> swift build -c release in $$p"; \
+	  (cd $(ROOT)/$$p && swift build -c release --static-swift-stdlib) || exit 1; \
+	done
+
+run: setup test-data
+	@$(ROOT)/scripts/run.sh
+
+bench: setup test-data $(BENCH_TARGETS)
+
+clean:
+	@for p in $(PACKAGES); do rm -rf $(ROOT)/$$p/.build; done

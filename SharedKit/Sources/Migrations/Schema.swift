@@ -1,0 +1,149 @@
+/// Every schema version, oldest first. Append only: never edit an applied migration.
+///
+/// Expand/contract: a migration may add tables, nullable or defaulted columns and indexes (expand); it may
+/// not drop, rename or retype anything the previous version of a service still reads or writes. Removals
+/// happen one release later (contract), once no running version uses the thing. During a rolling update
+/// version N-1 and N of every service run side by side on schema N.
+public enum Schema {
+    public static let migrations: [Migration] = [sampleTables, pipeline]
+
+    public static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Version 1: the Go sample's tables, unchanged, so an existing sample database is adopted as is.
+    static let sampleTables = Migration(
+        version: 1,
+        name: "sample tables (images, person, person_images)",
+        statements: [
+            """
+            CREATE TABLE IF NOT EXISTS images (
+                id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                path VARCHAR(255) NOT NULL,
+                person INT,
+                status INT
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS person (
+                id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                name VARCHAR(255) NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS person_images (
+                id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                image_name VARCHAR(255),
+                person_id INT
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+        ],
+        queries: [
+            // The sample's receiver, image processor and frontend, verbatim.
+            CompatibilityQuery(
+                "receiver: store image", "insert into images (path, person, status) values (?, ?, ?)",
+                [.string("compat/sample.jpg"), .int(-1), .int(0)]),
+            CompatibilityQuery(
+                "processor: get pending path", "select path from images where id = ? and status = ?",
+                [.int(1), .int(0)]),
+            CompatibilityQuery(
+                "processor: set status", "update images set status = ? where id = ?", [.int(3), .int(1)]),
+            CompatibilityQuery(
+                "processor: set person", "update images set person = ?, status = ? where id = ?",
+                [.int(1), .int(1), .int(1)]),
+            CompatibilityQuery(
+                "processor: person of known image",
+                "select person.name, person.id from person inner join person_images as pi on person.id = pi.person_id where image_name = ?",
+                [.string("obama.jpg")]),
+            CompatibilityQuery("frontend: list images", "select id, path, person from images"),
+            CompatibilityQuery("frontend: person name", "select name from person where id = ?", [.int(1)]),
+            CompatibilityQuery(
+                "seed: add person", "insert into person (name) values (?)", [.string("Compat Person")]),
+            CompatibilityQuery(
+                "seed: add known image", "insert into person_images (image_name, person_id) values (?, ?)",
+                [.string("compat_1.jpg"), .int(1)]),
+        ]
+    )
+
+    /// Version 2: what a real pipeline needs, added without breaking version 1 readers and writers.
+    static let pipeline = Migration(
+        version: 2,
+        name: "pipeline: unique paths, timestamps, retries, leases, faces",
+        statements: [
+            // Byte-exact unique paths (file systems are case-sensitive). Old rows with NULL status become pending.
+            "UPDATE images SET status = 0 WHERE status IS NULL",
+            """
+            ALTER TABLE images
+                MODIFY path VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+                MODIFY status INT NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+                ADD COLUMN IF NOT EXISTS updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+                ADD COLUMN IF NOT EXISTS attempts INT NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS last_error TEXT NULL,
+                ADD COLUMN IF NOT EXISTS lease_owner VARCHAR(128) NULL,
+                ADD COLUMN IF NOT EXISTS lease_expires_at DATETIME(6) NULL,
+                ADD COLUMN IF NOT EXISTS next_attempt_at DATETIME(6) NULL,
+                ADD COLUMN IF NOT EXISTS queued_at DATETIME(6) NULL
+            """,
+            "CREATE UNIQUE INDEX IF NOT EXISTS images_path_unique ON images (path)",
+            "CREATE INDEX IF NOT EXISTS images_status_due ON images (status, next_attempt_at)",
+            "CREATE INDEX IF NOT EXISTS images_status_lease ON images (status, lease_expires_at)",
+            "CREATE INDEX IF NOT EXISTS images_person ON images (person)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS person_name_unique ON person (name)",
+            """
+            ALTER TABLE person_images
+                ADD COLUMN IF NOT EXISTS created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
+            """,
+            "CREATE INDEX IF NOT EXISTS person_images_name ON person_images (image_name)",
+            "CREATE INDEX IF NOT EXISTS person_images_person ON person_images (person_id)",
+            """
+            CREATE TABLE IF NOT EXISTS faces (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                image_id INT NULL,
+                person_image_id INT NULL,
+                face_index INT NOT NULL,
+                box_left INT NOT NULL,
+                box_top INT NOT NULL,
+                box_right INT NOT NULL,
+                box_bottom INT NOT NULL,
+                descriptor BLOB NOT NULL,
+                person_id INT NULL,
+                distance DOUBLE NULL,
+                created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+                UNIQUE KEY faces_image_index (image_id, face_index),
+                UNIQUE KEY faces_person_image_index (person_image_id, face_index),
+                KEY faces_person (person_id),
+                CONSTRAINT faces_image_fk FOREIGN KEY (image_id) REFERENCES images (id) ON DELETE CASCADE,
+                CONSTRAINT faces_person_image_fk FOREIGN KEY (person_image_id) REFERENCES person_images (id) ON DELETE CASCADE,
+                CONSTRAINT faces_one_owner CHECK ((image_id IS NULL) <> (person_image_id IS NULL))
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+        ],
+        queries: [
+            CompatibilityQuery(
+                "receiver: store image idempotently",
+                "INSERT INTO images (path, status) VALUES (?, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+                [.string("compat/v2.jpg")]),
+            CompatibilityQuery(
+                "processor: claim",
+                """
+                UPDATE images SET status = 3, lease_owner = ?, lease_expires_at = NOW(6) + INTERVAL 60 SECOND,
+                    attempts = attempts + 1
+                WHERE id = ? AND (status = 0 OR (status = 3 AND lease_expires_at < NOW(6)))
+                """,
+                [.string("compat-worker"), .int(1)]),
+            CompatibilityQuery(
+                "processor: store face",
+                """
+                INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id, distance)
+                VALUES (?, 0, 1, 2, 3, 4, ?, NULL, NULL)
+                """,
+                [.int(1), .string("descriptor")]),
+            CompatibilityQuery(
+                "frontend: list images",
+                """
+                SELECT i.id, i.path, i.person, i.status, i.attempts, i.last_error, i.created_at, p.name
+                FROM images i LEFT JOIN person p ON p.id = i.person ORDER BY i.id DESC LIMIT ?
+                """,
+                [.int(50)]),
+        ]
+    )
+}

@@ -1,0 +1,53 @@
+public struct NSQConsumerConfiguration: Sendable {
+    public var topic: String
+    public var channel: String
+    /// nsqd to connect to directly, `host:port` (reconnected with backoff when they go away).
+    public var nsqdTCPAddresses: [String] = []
+    /// nsqlookupd HTTP endpoints (`host:port`, default port 4161) polled for the topic's producers.
+    public var lookupdHTTPAddresses: [String] = []
+    /// Messages handled at once across all connections; spread over the connections as RDY counts.
+    public var maxInFlight: Int = 1
+    public var lookupdPollInterval: Duration = .seconds(60)
+    /// Up to this fraction of the interval is added at random to each poll, so consumers spread out.
+    public var lookupdPollJitter: Double = 0.3
+    public var lookupdRequestTimeout: Duration = .seconds(5)
+    public var clientID: String = NSQClientIdentity.shortHostname
+    public var hostname: String = NSQClientIdentity.hostname
+    public var userAgent: String = NSQClientIdentity.userAgent
+    /// nil disables heartbeats (`-1`); nsqd accepts 1 s ... 60 s.
+    public var heartbeatInterval: Duration? = .seconds(30)
+    /// Per-connection message timeout to ask for; nil keeps nsqd's `--msg-timeout`. nsqd accepts 1 s ... max.
+    public var msgTimeout: Duration?
+    public var authSecret: String?
+    public var connectTimeout: Duration = .seconds(5)
+    public var responseTimeout: Duration = .seconds(10)
+    /// Delay before reconnecting to a direct nsqd address (or re-polling lookupd) after a connection is lost.
+    public var reconnectBackoff = NSQBackoffPolicy(initial: .milliseconds(250), maximum: .seconds(30))
+    /// After a requeue the consumer pauses (RDY 0 everywhere) for an exponentially growing time, then tests
+    /// with RDY 1, and returns to full speed after as many successes. nil disables.
+    public var requeueBackoff: NSQBackoffPolicy? = NSQBackoffPolicy(initial: .seconds(1), maximum: .seconds(60), jitter: 0)
+    /// When `maxInFlight` is below the number of connections, RDY 1 rotates between them at this interval.
+    public var rdyRedistributeInterval: Duration = .seconds(5)
+    /// How long a graceful stop waits for nsqd's `CLOSE_WAIT`.
+    public var closeWaitTimeout: Duration = .seconds(10)
+
+    public init(topic: String, channel: String) {
+        self.topic = topic
+        self.channel = channel
+    }
+
+    func validate() throws {
+        try NSQNames.validateTopic(topic)
+        try NSQNames.validateChannel(channel)
+        guard maxInFlight >= 1 else { throw NSQError.invalidArgument("maxInFlight must be at least 1") }
+        guard !nsqdTCPAddresses.isEmpty || !lookupdHTTPAddresses.isEmpty else {
+            throw NSQError.invalidArgument("give at least one nsqd TCP address or nsqlookupd HTTP address")
+        }
+        if let heartbeatInterval, heartbeatInterval < .seconds(1) {
+            throw NSQError.invalidArgument("heartbeatInterval below 1 s is rejected by nsqd")
+        }
+        if let msgTimeout, msgTimeout < .seconds(1) {
+            throw NSQError.invalidArgument("msgTimeout below 1 s is rejected by nsqd")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Logging
+import ServiceLifecycle
+
+/// Put last in a `ServiceGroup`: graceful shutdown runs in reverse order, so on SIGTERM this service
+/// stops first. It marks the process not ready, keeps everything else running for the drain period
+/// (load balancers and Kubernetes endpoints notice and stop sending), then returns, after which the
+/// servers before it stop accepting and finish their in-flight work.
+public struct DrainService: Service {
+    let health: HealthState
+    let drain: Duration
+    let logger: Logger
+
+    public init(health: HealthState, drain: Duration, logger: Logger) {
+        self.health = health
+        self.drain = drain
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        health.markStarted()
+        try? await gracefulShutdown()
+        health.beginDraining()
+        logger.info("shutdown requested: not ready any more, draining", metadata: ["drain": "\(drain)"])
+        // Not cancellable by the graceful shutdown itself: the point is to keep serving meanwhile.
+        try? await Task.sleep(for: drain)
+        logger.info("drain period over; stopping")
+    }
+}

@@ -1,0 +1,36 @@
+# Receiver: HTTP API that accepts image paths (POST /image/post) on port 8000.
+# Build context is staged by scripts/images-build.sh: bin/receiver (prebuilt with
+# `swift build -c release --static-swift-stdlib`); no Swift toolchain in the image.
+ARG BASE_IMAGE=debian:bookworm-slim
+FROM ${BASE_IMAGE}
+
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+
+# Only runtime libraries: the Swift runtime is linked statically.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libmariadb3 libstdc++6 libgcc-s1 tzdata \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*
+
+# Fixed numeric ids so Kubernetes' runAsNonRoot can verify them.
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app \
+ && install -d -o 10001 -g 10001 /data/images
+
+COPY bin/receiver /usr/local/bin/receiver
+
+# Metadata last: the layers above stay cached across versions and shared between images.
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="receiver" \
+      org.opencontainers.image.description="Face pipeline receiver: HTTP intake of image paths" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
+
+ENV LOG_FORMAT=json \
+    IMAGE_ROOT=/data/images \
+    DRAIN_SECONDS=5
+USER 10001:10001
+WORKDIR /data
+EXPOSE 8000
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/receiver"]
