@@ -63,6 +63,8 @@ let package = Package(
                 .product(name: "Observability", package: "SharedKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NSQ", package: "SharedKit"),
+                .product(name: "ImageFiles", package: "SharedKit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

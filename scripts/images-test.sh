@@ -8,7 +8,7 @@
 #  5. a "pod": one network namespace (a paused container) holding a throwaway MariaDB, the migrate
 #     image run once, then all four services started with the Kubernetes securityContext
 #     (read-only root, uid 10001, no capabilities, no-new-privileges); each must answer /healthz and
-#     /readyz with 200, and exit 0 on SIGTERM within DRAIN_SECONDS + 20 s
+#     /readyz with 200, and exit 0 on SIGTERM within 30 s (DRAIN_SECONDS=2 + in-flight work)
 #  6. image sizes; everything started here is stopped again (also on failure)
 set -euo pipefail
 source "$(dirname "$0")/images-common.sh"
@@ -124,7 +124,7 @@ if in_pod bash -c 'exec 3<>/dev/tcp/127.0.0.1/50051' 2>/dev/null; then log "face
 # Graceful shutdown: SIGTERM, drain (DRAIN_SECONDS=2), exit 0 before docker's SIGKILL.
 for name in frontend image-processor receiver face-recognition; do
   c="face-pipeline-smoke-$name"
-  docker stop -t 22 "$c" >/dev/null
+  docker stop -t 30 "$c" >/dev/null
   code="$(docker inspect -f '{{.State.ExitCode}}' "$c")"
   if [[ "$code" == 0 ]]; then log "$name exited 0 after SIGTERM"; else
     fail "$name exited $code after SIGTERM"; docker logs --tail 15 "$c" >&2 || true

@@ -3,6 +3,7 @@ for, and proves the policy rejects bad manifests."""
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import policy
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-KUBECTL = "kubectl"
+KUBECTL = os.environ.get("KUBECTL", "kubectl")
 OVERLAYS = {"base": 0, "overlays/minikube": 1, "overlays/production": 0, "overlays/canary": 0}
 OUR_SERVICES = ["receiver", "image-processor", "face-recognition", "frontend"]
 

@@ -3,7 +3,8 @@
 
 What a Kubernetes RollingUpdate with maxSurge 1 / maxUnavailable 0 does, with real processes:
   MariaDB (throwaway, tests/rolling/mariadb.sh) + `migrate`
-  HAProxy in front, health-checking GET /readyz every 200 ms (fall 2, rise 1), no retries
+  HAProxy in front, health-checking GET /readyz every 500 ms (100 ms after a failure; fall 2, rise 1),
+  no retries
   two receivers (--queue mysql), then for each old replica: start a new one on a new port, wait
   until it is ready, add it to HAProxy through the runtime API, SIGTERM the old one, wait for its exit
   (it must exit 0), remove it from HAProxy
@@ -94,15 +95,20 @@ class HAProxy:
 
     def start(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.socket_path.unlink(missing_ok=True)
         config = self.dir / "haproxy.cfg"
         # No `retries`/`retry-on`/`redispatch`: a request sent to a draining or dead receiver must
         # show up as a failure, so the test measures the receiver's drain, not the proxy's mercy.
         config.write_text(f"""global
     stats socket {self.socket_path} mode 600 level admin
     maxconn 4096
+    # One line per request in haproxy.log: the termination state explains any failure.
+    log stdout format raw local0 info
 
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 30s
     timeout server 30s
@@ -141,7 +147,9 @@ backend {self.BACKEND}
 
     def add(self, name: str, port: int) -> None:
         # Dynamic servers start in maintenance; health checks must be enabled explicitly.
-        answer = self.command(f"add server {self.BACKEND}/{name} 127.0.0.1:{port} check inter 200ms fall 2 rise 1")
+        # Checks every 500 ms, every 100 ms once one has failed: a draining receiver is out after
+        # about 0.6 s, well inside its DRAIN_SECONDS. (The check's connect timeout is min(inter, connect).)
+        answer = self.command(f"add server {self.BACKEND}/{name} 127.0.0.1:{port} check inter 500ms fastinter 100ms fall 2 rise 1")
         if "New server registered" not in answer:
             raise RuntimeError(f"haproxy add server {name}: {answer.strip()}")
         self.command(f"enable health {self.BACKEND}/{name}")
@@ -207,7 +215,7 @@ class Receivers:
         env.pop("RECEIVER_API_TOKEN", None)
         log_path = self.workdir / f"{name}.log"
         process = subprocess.Popen(
-            [str(self.binary), "--port", str(port), "--image-root", str(self.image_root), "--queue", "mysql",
+            [str(self.binary), "--host", "127.0.0.1", "--port", str(port), "--image-root", str(self.image_root), "--queue", "mysql",
              "--db-host", self.database.env["DB_HOST"], "--db-port", self.database.env["DB_PORT"],
              "--db-dbname", self.database.env["DB_NAME"]],
             env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT)

@@ -1,1 +1,4 @@
-import ReceiverApp
+import Config
+import Foundation
+
+await CommandRunner.run(ReceiverCommand.self)

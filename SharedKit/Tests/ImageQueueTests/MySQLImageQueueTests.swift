@@ -139,21 +139,26 @@ struct MySQLImageQueueTests {
     func touchExtendsLease() async throws {
         let pool = try await TestDatabase.shared.makeFreshDatabase(label: "touch")
         let ids = try await Self.insertImages(pool, count: 1, prefix: "touch")
-        let consumer = MySQLImageConsumer(pool: pool, configuration: .init(owner: "t", maxInFlight: 1, lease: .milliseconds(300)))
+        let consumer = MySQLImageConsumer(pool: pool, configuration: .init(owner: "t", maxInFlight: 1, lease: .seconds(2)))
         let other = MySQLImageConsumer(pool: pool, configuration: .init(owner: "other", maxInFlight: 1))
         let stolen = Atomic<Bool>(false)
-        let otherTask = Task { try await other.run { _ in stolen.store(true, ordering: .relaxed); return .finished } }
+        let claimed = Atomic<Bool>(false)
         let task = Task {
             try await consumer.run { delivery in
-                for _ in 0..<8 {
-                    try? await Task.sleep(for: .milliseconds(150))
+                claimed.store(true, ordering: .relaxed)
+                // 5 s of work, twice the lease: only the touches keep the image ours.
+                for _ in 0..<10 {
+                    try? await Task.sleep(for: .milliseconds(500))
                     await delivery.touch()
                 }
                 _ = try? await pool.execute("UPDATE images SET status = 1 WHERE id = ?", [.int(delivery.imageID)])
                 return .finished
             }
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Only once "t" holds the image does a competitor start polling for expired leases.
+        while !claimed.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        let otherTask = Task { try await other.run { _ in stolen.store(true, ordering: .relaxed); return .finished } }
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if try await pool.query("SELECT status FROM images WHERE id = ?", [.int(ids[0])]).first?["status"]?.int == 1 { break }
             try await Task.sleep(for: .milliseconds(50))

@@ -79,7 +79,7 @@ import Testing
         let deliveries = seen.withLock { $0 }
         #expect(deliveries.map(\.0).sorted() == [7, 8, 8])
         #expect(deliveries.filter { $0.0 == 8 }.map(\.1) == [1, 2])
-        #expect(deliveries.allSatisfy(\.2))
+        #expect(deliveries.allSatisfy { $0.2 })
         try await server.stop()
     }
 

@@ -52,7 +52,7 @@ struct ModelsTests {
         let descriptor = try #require(FaceDescriptor(values))
         let bytes = descriptor.littleEndianBytes
         #expect(bytes.count == 512)
-        #expect(Array(bytes[4..<8]) == [0x0A, 0xD7, 0xF3, 0xBE])  // -0.49 as float32 LE
+        #expect(Array(bytes[4..<8]) == [0x48, 0xE1, 0xFA, 0xBE])  // -0.49 is 0xBEFAE148 as float32
         #expect(FaceDescriptor(littleEndianBytes: bytes) == descriptor)
         #expect(FaceDescriptor([1, 2, 3]) == nil)
         #expect(FaceDescriptor(littleEndianBytes: [0, 1]) == nil)

@@ -1,0 +1,40 @@
+/// `/images/{id}`: the photo with every face boxed and labelled, the faces table and any error.
+enum ImageTemplate {
+    static let text = #"""
+        {{>header}}
+        <p class="crumbs"><a href="/">Images</a> › #{{imageID}}</p>
+        <h1 class="image-title">{{imagePath}} <span class="badge status-{{statusKey}}">{{statusLabel}}</span></h1>
+        <dl class="facts">
+        <dt>ID</dt><dd>{{imageID}}</dd>
+        <dt>Best match</dt><dd>{{#bestPerson}}<a href="{{personHref}}">{{personName}}</a>{{/bestPerson}}{{^bestPerson}}<span class="muted">none</span>{{/bestPerson}}</dd>
+        <dt>Faces</dt><dd>{{faceCount}}</dd>
+        <dt>Attempts</dt><dd>{{attempts}}</dd>
+        {{#createdText}}<dt>Received</dt><dd>{{createdText}}</dd>{{/createdText}}
+        {{#updatedText}}<dt>Updated</dt><dd>{{updatedText}}</dd>{{/updatedText}}
+        </dl>
+        {{#failure}}<div class="failure" role="alert"><strong>Failed after {{failureAttempts}} attempt(s).</strong>{{#failureMessage}}<pre class="last-error">{{failureMessage}}</pre>{{/failureMessage}}</div>{{/failure}}
+        {{#pendingError}}<div class="retrying"><strong>Last attempt failed; it will be retried.</strong><pre class="last-error">{{pendingError}}</pre></div>{{/pendingError}}
+        {{#photo}}<figure class="photo" data-width="{{naturalWidth}}" data-height="{{naturalHeight}}">
+        <div class="frame">
+        <img id="photo" src="{{fileURL}}" alt="{{altText}}"{{#hasSize}} width="{{naturalWidth}}" height="{{naturalHeight}}"{{/hasSize}}>
+        {{#boxes}}<div class="face{{#known}} known{{/known}}" data-face-index="{{faceIndex}}" data-left="{{left}}" data-top="{{top}}" data-right="{{right}}" data-bottom="{{bottom}}" style="{{style}}"><span class="face-label">{{label}}</span></div>
+        {{/boxes}}</div>
+        <figcaption>{{caption}}</figcaption>
+        </figure>{{/photo}}
+        {{#missingFile}}<div class="missing-file"><strong>The photo cannot be shown:</strong> {{missingFile}}</div>{{/missingFile}}
+        <h2>Faces</h2>
+        <table class="faces">
+        <thead><tr><th class="num">#</th><th>Person</th><th class="num">Distance</th><th>Box (left, top, right, bottom)</th></tr></thead>
+        <tbody>
+        {{#faces}}<tr class="face-row">
+        <td class="num">{{faceIndex}}</td>
+        <td>{{#faceHref}}<a href="{{faceHref}}">{{faceName}}</a>{{/faceHref}}{{^faceHref}}<span class="muted">{{faceName}}</span>{{/faceHref}}</td>
+        <td class="num">{{distanceText}}</td>
+        <td class="mono">{{boxText}}</td>
+        </tr>
+        {{/faces}}{{^faces}}<tr><td colspan="4" class="empty">{{noFacesText}}</td></tr>
+        {{/faces}}</tbody>
+        </table>
+        {{>footer}}
+        """#
+}

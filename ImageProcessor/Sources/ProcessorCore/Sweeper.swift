@@ -1,0 +1,163 @@
+import ImageQueue
+import Logging
+import Metrics
+import MySQL
+import ServiceLifecycle
+
+/// Periodic bookkeeping that replaces the sample's CronJob.
+///
+/// - Both queues: a processing lease that expired after the last allowed attempt means the image keeps
+///   killing its worker: it is marked failed for good.
+/// - NSQ only (`publisher` set): expired leases are released and pending rows that were never announced
+///   (`queued_at` NULL past a grace period, e.g. the Receiver's publish failed) or announced long ago
+///   and still waiting are published again.
+///
+/// Safe with several replicas: the bookkeeping is conditional UPDATEs, and re-publishing runs under
+/// `GET_LOCK`, so only one replica publishes at a time (a duplicate message would be harmless anyway:
+/// the claim makes it a no-op).
+public final class Sweeper: Service {
+    public struct Settings: Sendable {
+        public var interval: Duration
+        public var maxAttempts: Int
+        /// How old an unannounced pending row must be before the sweeper announces it.
+        public var unqueuedGrace: Duration
+        /// Announced rows still pending (and due) this long after are announced again.
+        public var requeueAfter: Duration
+        public var batchSize: Int
+
+        public init(
+            interval: Duration = .seconds(5), maxAttempts: Int = 5, unqueuedGrace: Duration = .seconds(10),
+            requeueAfter: Duration = .seconds(600), batchSize: Int = 500
+        ) {
+            self.interval = interval
+            self.maxAttempts = maxAttempts
+            self.unqueuedGrace = unqueuedGrace
+            self.requeueAfter = requeueAfter
+            self.batchSize = batchSize
+        }
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var failedForGood = 0
+        public var leasesReleased = 0
+        public var republished = 0
+        /// False when another replica held the re-publish lock.
+        public var ranRepublish = false
+    }
+
+    static let lockName = "image-processor-sweeper"
+
+    let pool: MySQLPool
+    let publisher: (any ImagePublisher)?
+    let settings: Settings
+    let logger: Logger
+    private let republishedCounter = Counter(label: "processor_sweeper_republished_total")
+    private let failedCounter = Counter(label: "processor_sweeper_failed_total")
+
+    public init(pool: MySQLPool, publisher: (any ImagePublisher)?, settings: Settings, logger: Logger = Logger(label: "sweeper")) {
+        self.pool = pool
+        self.publisher = publisher
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let report = try await self.sweepOnce()
+                    if report.failedForGood + report.leasesReleased + report.republished > 0 {
+                        self.logger.info(
+                            "sweep",
+                            metadata: [
+                                "failed_for_good": "\(report.failedForGood)", "leases_released": "\(report.leasesReleased)",
+                                "republished": "\(report.republished)",
+                            ])
+                    }
+                } catch {
+                    self.logger.warning("sweep failed; trying again next interval", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: self.settings.interval)
+            }
+        }
+    }
+
+    public func sweepOnce() async throws -> Report {
+        var report = Report()
+        let gaveUp = try await pool.execute(
+            """
+            UPDATE images SET status = 2, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
+                last_error = CONCAT('gave up after ', attempts, ' attempts; the last one did not finish (lease expired)',
+                    IF(last_error IS NULL, '', CONCAT('; earlier error: ', LEFT(last_error, 1000))))
+            WHERE status = 3 AND lease_expires_at < NOW(6) AND attempts >= ?
+            """, [.int(Int64(settings.maxAttempts))])
+        report.failedForGood = Int(gaveUp.affectedRows)
+        failedCounter.increment(by: Int64(gaveUp.affectedRows))
+        if let publisher {
+            try await republish(publisher, into: &report)
+        }
+        return report
+    }
+
+    private func republish(_ publisher: any ImagePublisher, into report: inout Report) async throws {
+        let settings = self.settings
+        let logger = self.logger
+        let partial = try await pool.withConnection { connection -> Report? in
+            let locked = try await connection.query("SELECT GET_LOCK(?, 0) AS got", [.string(Self.lockName)])
+            guard try locked.first?.decode("got", as: Int?.self) == 1 else { return nil }
+            var report = Report(ranRepublish: true)
+            do {
+                let stale = try await connection.query(
+                    "SELECT id FROM images WHERE status = 3 AND lease_expires_at < NOW(6) AND attempts < ? ORDER BY id LIMIT ?",
+                    [.int(Int64(settings.maxAttempts)), .int(Int64(settings.batchSize))])
+                var staleIDs = try stale.map { try $0.decode("id", as: Int64.self) }
+                if !staleIDs.isEmpty {
+                    let placeholders = Array(repeating: "?", count: staleIDs.count).joined(separator: ",")
+                    let released = try await connection.execute(
+                        """
+                        UPDATE images SET status = 0, lease_owner = NULL, lease_expires_at = NULL, queued_at = NULL
+                        WHERE id IN (\(placeholders)) AND status = 3 AND lease_expires_at < NOW(6)
+                        """, staleIDs.map { .int($0) })
+                    report.leasesReleased = Int(released.affectedRows)
+                    if released.affectedRows == 0 { staleIDs = [] }
+                }
+                let rows = try await connection.query(
+                    """
+                    SELECT id FROM images
+                    WHERE status = 0 AND (
+                        (queued_at IS NULL AND created_at < NOW(6) - INTERVAL ? MICROSECOND)
+                        OR (queued_at < NOW(6) - INTERVAL ? MICROSECOND
+                            AND (next_attempt_at IS NULL OR next_attempt_at < NOW(6) - INTERVAL ? MICROSECOND)))
+                    ORDER BY id LIMIT ?
+                    """,
+                    [
+                        .int(settings.unqueuedGrace.microseconds), .int(settings.requeueAfter.microseconds),
+                        .int(settings.requeueAfter.microseconds), .int(Int64(settings.batchSize)),
+                    ])
+                // Released leases are announced at once: their worker is gone. (A duplicate is harmless.)
+                let ids = Array(Set(try rows.map { try $0.decode("id", as: Int64.self) } + staleIDs)).sorted()
+                if !ids.isEmpty {
+                    do {
+                        try await publisher.publish(ids)
+                        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                        try await connection.execute(
+                            "UPDATE images SET queued_at = NOW(6) WHERE id IN (\(placeholders))", ids.map { .int($0) })
+                        report.republished = ids.count
+                    } catch {
+                        logger.warning("re-publishing pending images failed", metadata: ["ids": "\(ids.count)", "error": "\(error)"])
+                    }
+                }
+            } catch {
+                _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [.string(Self.lockName)])
+                throw error
+            }
+            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [.string(Self.lockName)])
+            return report
+        }
+        guard let partial else { return }
+        report.ranRepublish = true
+        report.leasesReleased = partial.leasesReleased
+        report.republished = partial.republished
+        republishedCounter.increment(by: Int64(partial.republished))
+    }
+}

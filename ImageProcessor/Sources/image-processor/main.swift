@@ -1,0 +1,3 @@
+import Config
+
+await CommandRunner.run(ImageProcessorCommand.self)

@@ -1,0 +1,42 @@
+import Foundation
+import Models
+
+/// One path after it was stored: its row id and whether this call created the row.
+public struct StoredPath: Sendable, Equatable {
+    public var path: String
+    public var id: Int64
+    public var created: Bool
+
+    public init(path: String, id: Int64, created: Bool) {
+        self.path = path
+        self.id = id
+        self.created = created
+    }
+}
+
+/// Everything `GET /images/{id}` shows about an image.
+public struct ImageDetails: Sendable, Equatable {
+    public struct FaceDetails: Sendable, Equatable {
+        public var index: Int
+        public var box: FaceBox
+        public var person: Person?
+        public var distance: Double?
+    }
+
+    public var image: Image
+    public var person: Person?
+    public var faces: [FaceDetails]
+}
+
+/// Where the Receiver keeps images. The seam between the HTTP layer and the database, so the
+/// handlers can be exercised against another store (and the MySQL one on its own).
+public protocol ImageStore: Sendable {
+    /// Inserts pending rows for `paths` in one transaction; an existing path keeps its row and id.
+    /// `markQueued` sets `queued_at` at once (the MySQL queue: the row is the queue entry).
+    func store(_ paths: [String], markQueued: Bool) async throws -> [StoredPath]
+    /// Records that the ids were published (NSQ): the sweeper leaves them alone from now on.
+    func markQueued(_ ids: [Int64]) async throws
+    func details(of id: Int64) async throws -> ImageDetails?
+    /// Nil when healthy, else a short reason (readiness).
+    func problem() async -> String?
+}

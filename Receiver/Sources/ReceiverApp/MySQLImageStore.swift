@@ -1,0 +1,107 @@
+import Foundation
+import Models
+import MySQL
+
+/// `ImageStore` on the `images` table.
+public struct MySQLImageStore: ImageStore {
+    public let pool: MySQLPool
+
+    public init(pool: MySQLPool) { self.pool = pool }
+
+    public func store(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
+        if paths.count == 1 { return [try await storeOne(paths[0], markQueued: markQueued)] }
+        return try await storeBatch(paths, markQueued: markQueued)
+    }
+
+    /// The hot path: one round trip. With `id = LAST_INSERT_ID(id)` the insert id is the existing
+    /// row's id on a duplicate, and the affected-row count tells the two cases apart (1 new, 0 existing).
+    private func storeOne(_ path: String, markQueued: Bool) async throws -> StoredPath {
+        let sql =
+            markQueued
+            ? "INSERT INTO images (path, status, queued_at) VALUES (?, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
+            : "INSERT INTO images (path, status) VALUES (?, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
+        let result = try await pool.execute(sql, [.string(path)])
+        return StoredPath(path: path, id: Int64(result.lastInsertID), created: result.affectedRows == 1)
+    }
+
+    /// A batch in one transaction: rows that exist before are duplicates, the rest are inserted with
+    /// one multi-row INSERT IGNORE (a path inserted concurrently by another request is ignored, not an
+    /// error) and all ids are read back with one SELECT.
+    private func storeBatch(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
+        var unique: [String] = []
+        var seen = Set<String>()
+        for path in paths where seen.insert(path).inserted { unique.append(path) }
+        let placeholders = Array(repeating: "?", count: unique.count).joined(separator: ",")
+        let parameters = unique.map { MySQLValue.string($0) }
+        let (existing, all) = try await pool.transaction { tx -> (Set<String>, [String: Int64]) in
+            let before = try await tx.query("SELECT path FROM images WHERE path IN (\(placeholders))", parameters)
+            let existing = Set(try before.map { try $0.decode("path", as: String.self) })
+            let fresh = unique.filter { !existing.contains($0) }
+            if !fresh.isEmpty {
+                let row = markQueued ? "(?, 0, NOW(6))" : "(?, 0)"
+                let columns = markQueued ? "(path, status, queued_at)" : "(path, status)"
+                let values = Array(repeating: row, count: fresh.count).joined(separator: ",")
+                try await tx.execute("INSERT IGNORE INTO images \(columns) VALUES \(values)", fresh.map { .string($0) })
+            }
+            let rows = try await tx.query("SELECT id, path FROM images WHERE path IN (\(placeholders))", parameters)
+            var all: [String: Int64] = [:]
+            for row in rows { all[try row.decode("path", as: String.self)] = try row.decode("id", as: Int64.self) }
+            return (existing, all)
+        }
+        var reported = Set<String>()
+        return try paths.map { path in
+            guard let id = all[path] else { throw MySQLError(kind: .usage, message: "stored path \(path) not found again") }
+            let first = reported.insert(path).inserted
+            return StoredPath(path: path, id: id, created: first && !existing.contains(path))
+        }
+    }
+
+    public func markQueued(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        try await pool.execute(
+            "UPDATE images SET queued_at = NOW(6) WHERE queued_at IS NULL AND id IN (\(placeholders))",
+            ids.map { .int($0) })
+    }
+
+    public func details(of id: Int64) async throws -> ImageDetails? {
+        let rows = try await pool.query(
+            """
+            SELECT i.id, i.path, i.person, i.status, i.attempts, i.last_error, i.created_at, i.updated_at,
+                   i.next_attempt_at, p.name AS person_name
+            FROM images i LEFT JOIN person p ON p.id = i.person WHERE i.id = ?
+            """, [.int(id)])
+        guard let row = rows.first else { return nil }
+        let statusCode = try row.decode("status", as: Int.self)
+        let personID = try row.decode("person", as: Int64?.self)
+        let image = Image(
+            id: try row.decode("id"), path: try row.decode("path"), person: personID,
+            status: ImageStatus(rawValue: statusCode) ?? .pending, attempts: try row.decode("attempts"),
+            lastError: try row.decode("last_error"), createdAt: try row.decode("created_at"),
+            updatedAt: try row.decode("updated_at"), nextAttemptAt: try row.decode("next_attempt_at"))
+        // The sample stored -1 for "nobody"; only a real person row counts.
+        let person = try row.decode("person_name", as: String?.self).flatMap { name in personID.map { Person(id: $0, name: name) } }
+        let faceRows = try await pool.query(
+            """
+            SELECT f.face_index, f.box_left, f.box_top, f.box_right, f.box_bottom, f.person_id, f.distance,
+                   p.name AS person_name
+            FROM faces f LEFT JOIN person p ON p.id = f.person_id WHERE f.image_id = ? ORDER BY f.face_index
+            """, [.int(id)])
+        let faces = try faceRows.map { face -> ImageDetails.FaceDetails in
+            let facePersonID = try face.decode("person_id", as: Int64?.self)
+            let name = try face.decode("person_name", as: String?.self)
+            return ImageDetails.FaceDetails(
+                index: try face.decode("face_index"),
+                box: FaceBox(
+                    left: try face.decode("box_left"), top: try face.decode("box_top"),
+                    right: try face.decode("box_right"), bottom: try face.decode("box_bottom")),
+                person: facePersonID.flatMap { pid in name.map { Person(id: pid, name: $0) } },
+                distance: try face.decode("distance"))
+        }
+        return ImageDetails(image: image, person: person, faces: faces)
+    }
+
+    public func problem() async -> String? {
+        await pool.isReachable() ? nil : "database unreachable"
+    }
+}

@@ -1,0 +1,38 @@
+import Testing
+
+@testable import ReceiverApp
+
+@Suite("Receiver helpers")
+struct HelpersTests {
+    @Test("SHA-256 known answers")
+    func sha256() {
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test("image kinds are sniffed from magic bytes")
+    func sniffing() {
+        #expect(ImageKind(sniffing: [0xFF, 0xD8, 0xFF, 0xDB]) == .jpeg)
+        #expect(ImageKind(sniffing: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
+        #expect(ImageKind(sniffing: Array("GIF89a".utf8)) == nil)
+        #expect(ImageKind(sniffing: [0xFF, 0xD8]) == nil)
+    }
+
+    @Test("multipart: boundary and file part")
+    func multipart() {
+        #expect(MultipartForm.boundary(fromContentType: "multipart/form-data; boundary=\"ab c\"") == "ab c")
+        #expect(MultipartForm.boundary(fromContentType: "multipart/form-data") == nil)
+        let body = Array("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nDATA\r\n--b--\r\n".utf8)
+        #expect(MultipartForm.fileBody(body, boundary: "b").map { Array($0) } == Array("DATA".utf8))
+        #expect(MultipartForm.fileBody(Array("garbage".utf8), boundary: "b") == nil)
+    }
+
+    @Test("JSON text escaping")
+    func escaping() {
+        #expect(JSONText.quoted("a\"b\\c\n\u{1}") == "\"a\\\"b\\\\c\\n\\u0001\"")
+        #expect(PathOutcome(path: "x.jpg", id: 3, status: .queued).json == "{\"path\":\"x.jpg\",\"id\":3,\"status\":\"queued\"}")
+    }
+}

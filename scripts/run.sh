@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# `make run`: the whole pipeline on this machine, no cluster.
+#   scripts/run.sh            foreground: start everything, print URLs, Ctrl-C stops it all cleanly
+#   scripts/run.sh start      start in the background (used by the end-to-end and chaos tests)
+#   scripts/run.sh stop       stop what `start` started
+#   scripts/run.sh restart-service NAME   kill -9 one service and start it again (chaos)
+# Environment: RUN_DIR (default .run), QUEUE=mysql|nsq, NSQD=host:4150, NSQLOOKUPD=host:4161,
+#   RECEIVER_PORT (8000), FRONTEND_PORT (8080), GRPC_PORT (50051), BUILD=debug|release,
+#   SEED=1 (enroll Obama and Biden and post the sample photos; 0 to skip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export PATH="/opt/swift/usr/bin:$PATH"
+
+mode=${1:-foreground}
+run_dir=$(realpath -m "${RUN_DIR:-$root/.run}")
+logs="$run_dir/logs"
+images="$run_dir/images"
+pids="$run_dir/pids"
+build=${BUILD:-debug}
+queue=${QUEUE:-mysql}
+receiver_port=${RECEIVER_PORT:-8000}
+frontend_port=${FRONTEND_PORT:-8080}
+grpc_port=${GRPC_PORT:-50051}
+processor_admin_port=${PROCESSOR_ADMIN_PORT:-8081}
+fr_admin_port=${FR_ADMIN_PORT:-8082}
+mkdir -p "$logs" "$images" "$pids"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+bin() {  # bin PACKAGE PRODUCT
+  echo "$root/$1/.build/$build/$2"
+}
+
+build_all() {
+  for p in SharedKit FaceRecognition ImageProcessor Receiver Frontend; do
+    say "building $p ($build; the first build takes a few minutes)"
+    local flags=()
+    [ "$build" = release ] && flags=(-c release)
+    (cd "$root/$p" && swift build "${flags[@]}" 2>&1 | grep -E --line-buffered '^(error|warning: unre)|Compiling [A-Za-z]+ |Build complete' \
+      | awk '/Compiling/ { n++; if (n % 25 == 0) print "    ... " $0; next } { print "    " $0 }')
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build of $p failed" >&2; exit 1; }
+  done
+}
+
+db_env() {
+  local lines
+  lines=$(scripts/mariadb.sh start "$run_dir/mariadb")
+  export DB_HOST=127.0.0.1
+  DB_PORT=$(echo "$lines" | sed -n 's/^TEST_MYSQL_PORT=//p'); export DB_PORT
+  export DB_USER=app DB_PASSWORD=app-password DB_NAME=kube
+}
+
+ensure_database() {
+  mariadb --no-defaults --socket="$run_dir/mariadb/mysqld.sock" -uroot -e "CREATE DATABASE IF NOT EXISTS kube CHARACTER SET utf8mb4"
+  "$(bin SharedKit migrate)" --wait-seconds 60 >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log"; exit 1; }
+}
+
+queue_env() {
+  export QUEUE="$queue"
+  if [ "$queue" = nsq ]; then
+    export NSQD_TCP_ADDRESS="${NSQD:?QUEUE=nsq needs NSQD=host:4150}"
+    export NSQLOOKUPD_HTTP_ADDRESS="${NSQLOOKUPD:?QUEUE=nsq needs NSQLOOKUPD=host:4161}"
+  fi
+}
+
+start_service() {  # start_service NAME
+  local name=$1
+  local cmd=()
+  case "$name" in
+    face-recognition)
+      cmd=("$(bin FaceRecognition face-recognition)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$fr_admin_port"
+           --image-root "$images" --models-dir "$root/.cache/models") ;;
+    image-processor)
+      cmd=("$(bin ImageProcessor image-processor)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$processor_admin_port") ;;
+    receiver)
+      cmd=("$(bin Receiver receiver)" --port "$receiver_port" --image-root "$images") ;;
+    frontend)
+      cmd=("$(bin Frontend frontend)" --port "$frontend_port" --image-root "$images") ;;
+    *) echo "unknown service $name" >&2; return 1 ;;
+  esac
+  IMAGE_ROOT="$images" DRAIN_SECONDS="${DRAIN_SECONDS:-1}" nohup "${cmd[@]}" >>"$logs/$name.log" 2>&1 &
+  echo $! >"$pids/$name"
+}
+
+wait_ready() {  # wait_ready NAME URL [SECONDS]
+  local name=$1 url=$2 limit=${3:-180}
+  for _ in $(seq 1 $((limit * 5))); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+      echo "$name exited; last log lines:" >&2; tail -20 "$logs/$name.log" >&2; return 1
+    fi
+    sleep 0.2
+  done
+  echo "$name not ready after ${limit}s ($url); see $logs/$name.log" >&2
+  return 1
+}
+
+ready_url() {
+  case "$1" in
+    face-recognition) echo "http://127.0.0.1:$fr_admin_port/readyz" ;;
+    image-processor) echo "http://127.0.0.1:$processor_admin_port/readyz" ;;
+    receiver) echo "http://127.0.0.1:$receiver_port/readyz" ;;
+    frontend) echo "http://127.0.0.1:$frontend_port/readyz" ;;
+  esac
+}
+
+stop_service() {  # stop_service NAME [SIGNAL]
+  local name=$1 signal=${2:-TERM}
+  [ -f "$pids/$name" ] || return 0
+  local pid; pid=$(cat "$pids/$name")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pids/$name"
+}
+
+# The sample's layout: photos of known people in known_people/, named in person_images.
+seed_gallery() {
+  say "enrolling the sample known people (Obama, Biden)"
+  mkdir -p "$images/known_people"
+  cp -n "$root/.cache/photos/obama.jpg" "$images/known_people/obama.jpg"
+  cp -n "$root/.cache/photos/biden.jpg" "$images/known_people/biden.jpg"
+  mariadb --no-defaults --socket="$run_dir/mariadb/mysqld.sock" -uroot kube -e "
+    INSERT IGNORE INTO person (name) VALUES ('Barack Obama'), ('Joe Biden');
+    INSERT INTO person_images (image_name, person_id)
+      SELECT 'obama.jpg', id FROM person WHERE name = 'Barack Obama'
+      AND NOT EXISTS (SELECT 1 FROM person_images WHERE image_name = 'obama.jpg');
+    INSERT INTO person_images (image_name, person_id)
+      SELECT 'biden.jpg', id FROM person WHERE name = 'Joe Biden'
+      AND NOT EXISTS (SELECT 1 FROM person_images WHERE image_name = 'biden.jpg');"
+}
+
+post_samples() {
+  say "posting the sample photos through the receiver"
+  mkdir -p "$images/samples"
+  local body='{"paths":['
+  local first=1
+  for f in obama2.jpg obama3.jpg 32bit.png t1.jpg mask_white.jpg Tom_Hanks_54745.png obama_partial_face.jpg; do
+    [ -f "$root/.cache/photos/$f" ] || continue
+    cp -n "$root/.cache/photos/$f" "$images/samples/$f"
+    [ $first -eq 1 ] || body+=','
+    body+="{\"path\":\"samples/$f\"}"
+    first=0
+  done
+  body+=']}'
+  curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$receiver_port/images/post" >"$logs/seed-response.json"
+  echo "    posted: $(cat "$logs/seed-response.json" | head -c 300)..."
+}
+
+start_all() {
+  build_all
+  say "starting MariaDB (data in ${run_dir#$root/}/mariadb)"
+  db_env
+  ensure_database
+  [ "${SEED:-1}" = 1 ] && seed_gallery
+  queue_env
+  for s in face-recognition image-processor receiver frontend; do
+    say "starting $s (log: ${logs#$root/}/$s.log)"
+    start_service "$s"
+  done
+  for s in receiver frontend image-processor face-recognition; do
+    wait_ready "$s" "$(ready_url "$s")" 300
+  done
+  [ "${SEED:-1}" = 1 ] && post_samples
+  cat <<INFO
+
+  Frontend:  http://127.0.0.1:$frontend_port/
+  Receiver:  http://127.0.0.1:$receiver_port/   (metrics: /metrics, health: /readyz)
+  Logs:      ${logs#$root/}/
+  Try:       cp my-photo.jpg ${images#$root/}/ && curl -d '{"path":"my-photo.jpg"}' -H 'Content-Type: application/json' http://127.0.0.1:$receiver_port/image/post
+
+INFO
+}
+
+stop_all() {
+  for s in receiver frontend image-processor face-recognition; do stop_service "$s"; done
+  scripts/mariadb.sh stop "$run_dir/mariadb"
+}
+
+case "$mode" in
+  foreground)
+    trap 'echo; say "stopping"; stop_all; exit 0' INT TERM
+    start_all
+    say "running; Ctrl-C stops everything"
+    while true; do
+      for s in receiver frontend image-processor face-recognition; do
+        if ! kill -0 "$(cat "$pids/$s" 2>/dev/null || echo 0)" 2>/dev/null; then
+          echo "$s stopped unexpectedly; see $logs/$s.log" >&2
+        fi
+      done
+      sleep 5
+    done
+    ;;
+  start) start_all ;;
+  stop) stop_all ;;
+  restart-service)
+    name=${2:?service name}
+    db_env >/dev/null
+    queue_env
+    stop_service "$name" KILL
+    start_service "$name"
+    wait_ready "$name" "$(ready_url "$name")" 300
+    ;;
+  restart-db)
+    scripts/mariadb.sh stop "$run_dir/mariadb"
+    db_env >/dev/null
+    ;;
+  kill-db)
+    kill -9 "$(cat "$run_dir/mariadb/mysqld.pid")" 2>/dev/null || true
+    sleep 1
+    db_env >/dev/null
+    ;;
+  *) echo "usage: run.sh [start|stop|restart-service NAME|restart-db|kill-db]" >&2; exit 2 ;;
+esac
