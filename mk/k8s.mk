@@ -24,7 +24,7 @@ K8S_DEPLOY_ENV = OVERLAY='$(OVERLAY)' KUBECTL='$(KUBECTL)' REGISTRY='$(REGISTRY)
 
 # kubernetes-validate ships its JSON schemas inside the package: validation needs no network.
 $(K8S_VENV)/.installed: $(K8S_ROOT)/mk/k8s.mk
-	$(PYTHON3) -m venv $(K8S_VENV)
+	rm -rf $(K8S_VENV) && $(PYTHON3) -m venv $(K8S_VENV)
 	$(K8S_VENV)/bin/pip install --quiet --disable-pip-version-check \
 	  kubernetes-validate==1.37.0 pytest==9.2.0 PyYAML==6.0.3
 	touch $@

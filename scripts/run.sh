@@ -164,7 +164,7 @@ start_all() {
   for s in receiver frontend image-processor face-recognition; do
     wait_ready "$s" "$(ready_url "$s")" 300
   done
-  [ "${SEED:-1}" = 1 ] && post_samples
+  [ "${SEED:-1}" = 1 ] && [ "${SEED_POST:-1}" = 1 ] && post_samples
   cat <<INFO
 
   Frontend:  http://127.0.0.1:$frontend_port/

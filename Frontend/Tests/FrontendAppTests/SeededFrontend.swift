@@ -66,6 +66,9 @@ struct SeededFrontend {
         try fm.copyItem(atPath: Self.photos + "/Tom_Hanks_54745.png", toPath: root + "/uploads/hanks one.png")
         try fm.copyItem(atPath: Self.photos + "/t1.jpg", toPath: root + "/known_people/friends.jpg")
         try fm.copyItem(atPath: Self.photos + "/obama.jpg", toPath: root + "/known_people/obama.jpg")
+        // The path with a <script> in it exists too, so its page shows the photo (and escapes its name).
+        try fm.createDirectory(atPath: root + "/uploads/<script>alert('path')<", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: Self.photos + "/obama.jpg", toPath: root + "/" + Self.scriptPath)
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: root + "/broken/bad.png"))
         // Outside the root, reachable only through a symbolic link: must be refused.
         try Data("secret".utf8).write(to: URL(fileURLWithPath: root + "-outside.jpg"))

@@ -78,7 +78,7 @@ extension ImagePathError {
 public enum URLPath {
     static let segmentAllowed: CharacterSet = {
         var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        set.insert(charactersIn: "-._~!$&'()*+,=:@")
+        set.insert(charactersIn: "-._~!$&+,=:@")
         return set
     }()
 

@@ -1,0 +1,19 @@
+# End-to-end test of the stack as `make run` starts it, and the chaos test.
+#   make test-e2e   post the PyPI photos, wait, check DB / Receiver / Frontend agree (part of make test)
+#   make chaos      kill -9 each service in turn and restart MariaDB while 200 photos flow
+E2E_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+E2E_VENV := $(E2E_ROOT)/.cache/e2e-venv
+PYTHON3 ?= python3
+.PHONY: test-e2e chaos
+TEST_TARGETS += test-e2e
+
+$(E2E_VENV)/.installed: $(E2E_ROOT)/mk/e2e.mk
+	$(PYTHON3) -m venv $(E2E_VENV)
+	$(E2E_VENV)/bin/pip install --quiet --disable-pip-version-check pytest==9.0.3
+	touch $@
+
+test-e2e: $(E2E_VENV)/.installed test-data
+	@$(E2E_ROOT)/scripts/pytest-result.sh e2e $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider $(E2E_ROOT)/tests/e2e/test_pipeline.py
+
+chaos: $(E2E_VENV)/.installed test-data
+	@E2E_RUN_DIR=$(E2E_ROOT)/.cache/chaos-run $(E2E_ROOT)/scripts/pytest-result.sh chaos $(E2E_VENV)/bin/python -m pytest -q -s -p no:cacheprovider $(E2E_ROOT)/tests/e2e/test_chaos.py

@@ -1,0 +1,109 @@
+"""The stack as `make run` starts it (scripts/run.sh start), in its own run folder and ports."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PHOTOS = ROOT / ".cache" / "photos"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, run_dir: Path, env: dict):
+        self.run_dir = run_dir
+        self.env = env
+        self.images = run_dir / "images"
+        self.receiver = f"http://127.0.0.1:{env['RECEIVER_PORT']}"
+        self.frontend = f"http://127.0.0.1:{env['FRONTEND_PORT']}"
+
+    def script(self, *args, timeout=1800):
+        subprocess.run([str(ROOT / "scripts" / "run.sh"), *args], env=self.env, check=True, timeout=timeout)
+
+    def sql(self, query: str) -> list[list[str]]:
+        out = subprocess.run(
+            ["mariadb", "--no-defaults", f"--socket={self.run_dir / 'mariadb' / 'mysqld.sock'}", "-uroot", "kube",
+             "-N", "-B", "-e", query],
+            check=True, capture_output=True, text=True, timeout=60).stdout
+        return [line.split("\t") for line in out.splitlines() if line]
+
+    def http(self, method: str, url: str, body=None, content_type="application/json", timeout=30):
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            try:
+                return error.code, json.loads(payload)
+            except ValueError:
+                return error.code, payload.decode(errors="replace")
+
+    def add_photo(self, source: Path, relative: str) -> str:
+        target = self.images / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return relative
+
+    def wait_until_settled(self, ids, timeout=900):
+        """Every id processed (1) or failed (2)."""
+        deadline = time.time() + timeout
+        id_list = ",".join(str(i) for i in ids)
+        while time.time() < deadline:
+            rows = self.sql(f"SELECT COUNT(*) FROM images WHERE id IN ({id_list}) AND status IN (1, 2)")
+            if int(rows[0][0]) == len(ids):
+                return
+            time.sleep(1)
+        rows = self.sql(f"SELECT id, path, status, attempts, last_error FROM images WHERE id IN ({id_list}) AND status NOT IN (1, 2)")
+        raise AssertionError(f"images not settled after {timeout}s: {rows}")
+
+
+@pytest.fixture(scope="session")
+def stack():
+    if not (PHOTOS / "obama.jpg").exists():
+        pytest.fail("test photos missing: run scripts/fetch-test-data.sh (make test does)")
+    run_dir = Path(os.environ.get("E2E_RUN_DIR", ROOT / ".cache" / "e2e-run"))
+    if run_dir.exists():
+        subprocess.run([str(ROOT / "scripts" / "run.sh"), "stop"], env={**os.environ, "RUN_DIR": str(run_dir)},
+                       timeout=120)
+        shutil.rmtree(run_dir)
+    env = {
+        **os.environ,
+        "RUN_DIR": str(run_dir),
+        "RECEIVER_PORT": str(free_port()),
+        "FRONTEND_PORT": str(free_port()),
+        "GRPC_PORT": str(free_port()),
+        "PROCESSOR_ADMIN_PORT": str(free_port()),
+        "FR_ADMIN_PORT": str(free_port()),
+        "SEED_POST": "0",
+        "QUEUE": "mysql",
+        # Small retry budget so a corrupt photo fails for good within the test.
+        "MAX_ATTEMPTS": "2",
+        "RETRY_BASE_SECONDS": "0.5",
+        "BREAKER_COOLDOWN_SECONDS": "1",
+        "SWEEP_INTERVAL_SECONDS": "1",
+        "LOG_LEVEL": "info",
+    }
+    s = Stack(run_dir, env)
+    s.script("start")
+    try:
+        yield s
+    finally:
+        s.script("stop", timeout=300)
