@@ -36,6 +36,8 @@ ENV LOG_FORMAT=json \
     MODELS_DIR=/opt/face-recognition/models \
     FACE_MODELS_DIR=/opt/face-recognition/models \
     KNOWN_PEOPLE_DIR=/data/known-people \
+    GRPC_ADDRESS=0.0.0.0:50051 \
+    ADMIN_ADDRESS=0.0.0.0:8082 \
     DRAIN_SECONDS=5
 USER 10001:10001
 WORKDIR /data

@@ -17,3 +17,8 @@ test-e2e: $(E2E_VENV)/.installed test-data
 
 chaos: $(E2E_VENV)/.installed test-data
 	@E2E_RUN_DIR=$(E2E_ROOT)/.cache/chaos-run $(E2E_ROOT)/scripts/pytest-result.sh chaos $(E2E_VENV)/bin/python -m pytest -q -s -p no:cacheprovider $(E2E_ROOT)/tests/e2e/test_chaos.py
+
+.PHONY: bench-e2e
+BENCH_TARGETS += bench-e2e
+bench-e2e: $(E2E_VENV)/.installed test-data
+	@BUILD=release $(E2E_VENV)/bin/python $(E2E_ROOT)/tests/e2e/bench_pipeline.py

@@ -17,6 +17,9 @@ K8S_VERSIONS ?= 1.30.0 1.37.0
 PYTHON3 ?= python3
 
 K8S_VENV := $(K8S_ROOT)/.cache/k8s-venv
+
+# Offline and quick (about 10 s): part of `make test`.
+TEST_TARGETS += test-k8s
 K8S_DEPLOY_ENV = OVERLAY='$(OVERLAY)' KUBECTL='$(KUBECTL)' REGISTRY='$(REGISTRY)' VERSION='$(VERSION)' \
                  CANARY_VERSION='$(CANARY_VERSION)'
 

@@ -93,14 +93,16 @@ else
 fi
 
 declare -A ADMIN_PORT=([receiver]=8000 [image-processor]=8081 [face-recognition]=8082 [frontend]=8080)
-declare -A EXTRA_ARGS=([image-processor]="--grpc-address 127.0.0.1:50051")
+# image-processor and face-recognition both default their admin port to 8081: the image sets
+# face-recognition's to 8082 (ADMIN_ADDRESS), as the Kubernetes manifests do.
+declare -A EXTRA_ENV=([image-processor]="FACE_RECOGNITION_ADDRESS=127.0.0.1:50051"
+                      [face-recognition]="KNOWN_PEOPLE_DIR=/data/images/known_people")
 SERVICES=(face-recognition receiver image-processor frontend)
 for name in "${SERVICES[@]}"; do
   extra_env=()
-  [[ "$name" == face-recognition ]] && extra_env=(-e KNOWN_PEOPLE_DIR=/data/images/known_people)
-  # shellcheck disable=SC2086
+  [[ -n "${EXTRA_ENV[$name]:-}" ]] && extra_env=(-e "${EXTRA_ENV[$name]}")
   docker run -d --name "face-pipeline-smoke-$name" "${hardening[@]}" "${db_env[@]}" "${extra_env[@]}" \
-    -v "$SMOKE_DIR/images:/data/images" "$(image_ref "$name")" ${EXTRA_ARGS[$name]:-} >/dev/null
+    -v "$SMOKE_DIR/images:/data/images" "$(image_ref "$name")" >/dev/null
 done
 
 probe() { in_pod curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$1$2"; }

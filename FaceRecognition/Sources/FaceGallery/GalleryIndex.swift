@@ -1,3 +1,4 @@
+import CGalleryKernels
 import Models
 import Synchronization
 
@@ -78,4 +79,9 @@ public final class GalleryIndex: Sendable {
     private func publish(_ snapshot: GallerySnapshot) {
         current.withLock { $0 = snapshot }
     }
+}
+
+extension GalleryIndex {
+    /// The search kernel this CPU uses ("avx2", "sse2" or "generic"), for logs and benchmarks.
+    public static var searchKernel: String { String(cString: gk_kernel_name()) }
 }

@@ -2,37 +2,44 @@ import FaceEngine
 import FaceGallery
 import GRPCCore
 
-extension RPCError {
-    /// The status a client gets for an engine failure: its input's fault (INVALID_ARGUMENT, NOT_FOUND,
-    /// RESOURCE_EXHAUSTED) or the server's (UNAVAILABLE, INTERNAL).
-    init(_ error: FaceEngineError) {
-        let code: RPCError.Code =
-            switch error.category {
-            case .notFound: .notFound
-            case .invalidInput: .invalidArgument
-            case .resourceExhausted: .resourceExhausted
-            case .unavailable: .unavailable
-            case .internal: .internalError
-            }
-        self.init(code: code, message: error.description)
-    }
+// How failures reach clients: the input's fault (INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED,
+// FAILED_PRECONDITION) or the server's (UNAVAILABLE, INTERNAL), always with the readable description.
 
-    init(_ error: ImagePathError) {
-        let code: RPCError.Code =
-            switch error {
-            case .notFound: .notFound
-            case .empty, .invalid, .outsideRoot, .notARegularFile: .invalidArgument
-            }
-        self.init(code: code, message: error.description)
-    }
-
-    init(_ error: GalleryStoreError) {
-        switch error {
-        case .invalidPersonName: self.init(code: .invalidArgument, message: error.description)
-        case .personNotFound: self.init(code: .notFound, message: error.description)
-        case .noFace: self.init(code: .failedPrecondition, message: error.description)
-        case .image(let engineError): self.init(engineError)
-        case .storage: self.init(code: .internalError, message: error.description)
+extension FaceEngineError: RPCErrorConvertible {
+    public var rpcErrorCode: RPCError.Code {
+        switch category {
+        case .notFound: .notFound
+        case .invalidInput: .invalidArgument
+        case .resourceExhausted: .resourceExhausted
+        case .unavailable: .unavailable
+        case .internal: .internalError
         }
     }
+
+    public var rpcErrorMessage: String { description }
+}
+
+extension ImagePathError: RPCErrorConvertible {
+    public var rpcErrorCode: RPCError.Code {
+        switch self {
+        case .notFound: .notFound
+        case .empty, .invalid, .outsideRoot, .notARegularFile: .invalidArgument
+        }
+    }
+
+    public var rpcErrorMessage: String { description }
+}
+
+extension GalleryStoreError: RPCErrorConvertible {
+    public var rpcErrorCode: RPCError.Code {
+        switch self {
+        case .invalidPersonName: .invalidArgument
+        case .personNotFound: .notFound
+        case .noFace: .failedPrecondition
+        case .image(let error): error.rpcErrorCode
+        case .storage: .internalError
+        }
+    }
+
+    public var rpcErrorMessage: String { description }
 }

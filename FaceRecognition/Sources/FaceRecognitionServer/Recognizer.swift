@@ -53,21 +53,11 @@ public struct Recognizer: Sendable {
         let components = try readiness.components()
         let analysis: FaceAnalysis = try await admission.run { () async throws(RPCError) -> FaceAnalysis in
             switch input {
-                case .path(let path):
-                    let file: String
-                    do {
-                        file = try resolver.resolve(path)
-                    } catch {
-                        throw RPCError(error)
-                    }
-                    return try await analyze(components.analyzer, file: file, logger: logger)
-                case .data(let data):
-                    guard data.count <= maxImageBytes else {
-                        throw RPCError(
-                            code: .resourceExhausted,
-                            message: "the image is too large: \(data.count) bytes, limit \(maxImageBytes)")
-                    }
-                    return try await analyze(components.analyzer, data: data, logger: logger)
+            case .path(let path):
+                return try await analyze(components.analyzer, file: try resolve(path), logger: logger)
+            case .data(let data):
+                try checkSize(data.count)
+                return try await analyze(components.analyzer, data: data, logger: logger)
             }
         }
         let started = ContinuousClock.now
@@ -84,21 +74,12 @@ public struct Recognizer: Sendable {
     public func readPhoto(_ input: ImageInput) throws(RPCError) -> [UInt8] {
         switch input {
         case .data(let data):
-            guard data.count <= maxImageBytes else {
-                throw RPCError(code: .resourceExhausted, message: "the image is too large: \(data.count) bytes, limit \(maxImageBytes)")
-            }
+            try checkSize(data.count)
             return data
         case .path(let path):
-            let file: String
-            do {
-                file = try resolver.resolve(path)
-            } catch {
-                throw RPCError(error)
-            }
+            let file = try resolve(path)
             let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
-            guard size <= maxImageBytes else {
-                throw RPCError(code: .resourceExhausted, message: "the image is too large: \(size) bytes, limit \(maxImageBytes)")
-            }
+            try checkSize(size)
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw RPCError(code: .notFound, message: "cannot read image \(path)")
             }
@@ -106,8 +87,22 @@ public struct Recognizer: Sendable {
         }
     }
 
+    private func resolve(_ path: String) throws(RPCError) -> String {
+        do throws(ImagePathError) {
+            return try resolver.resolve(path)
+        } catch {
+            throw RPCError(error)
+        }
+    }
+
+    private func checkSize(_ bytes: Int) throws(RPCError) {
+        guard bytes <= maxImageBytes else {
+            throw RPCError(code: .resourceExhausted, message: "the image is too large: \(bytes) bytes, limit \(maxImageBytes)")
+        }
+    }
+
     private func analyze(_ analyzer: any FaceAnalyzing, file: String, logger: Logger) async throws(RPCError) -> FaceAnalysis {
-        do {
+        do throws(FaceEngineError) {
             if let engine = analyzer as? FaceEngine {
                 return try await engine.analyze(imageAt: file, logger: logger)
             }
@@ -118,7 +113,7 @@ public struct Recognizer: Sendable {
     }
 
     private func analyze(_ analyzer: any FaceAnalyzing, data: [UInt8], logger: Logger) async throws(RPCError) -> FaceAnalysis {
-        do {
+        do throws(FaceEngineError) {
             if let engine = analyzer as? FaceEngine {
                 return try await engine.analyze(imageData: data, logger: logger)
             }

@@ -1,1 +1,3 @@
-print("face-recognition: under construction")
+import Config
+
+await CommandRunner.run(FaceRecognitionCommand.self)

@@ -13,7 +13,7 @@ public struct ClaimedImage: Sendable, Equatable {
 }
 
 /// Why an image could not be claimed.
-public enum ClaimRefusal: Sendable, Equatable {
+public enum ClaimRefusal: Error, Sendable, Equatable {
     case missing
     /// Processed or failed for good: nothing to do.
     case finished(ImageStatus)

@@ -26,7 +26,9 @@ struct ImageProcessorCommand: AsyncParsableCommand {
     @Option(name: .customLong("face-api"), help: "v2 (facerecog.v2) or v1 (the sample's facerecog.Identify). Env: FACE_API. Default: v2")
     var faceAPI: String?
 
-    @Option(name: .customLong("face-recognition-address"), help: "FaceRecognition gRPC host:port. Env: FACE_RECOGNITION_ADDRESS. Default: 127.0.0.1:50051")
+    @Option(
+        name: [.customLong("face-recognition-address"), .customLong("grpc-address")],
+        help: "FaceRecognition gRPC host:port (--grpc-address is an alias). Env: FACE_RECOGNITION_ADDRESS. Default: 127.0.0.1:50051")
     var faceRecognitionAddress: String?
 
     @Option(name: .customLong("admin-host"), help: "Admin HTTP (healthz, readyz, metrics) address. Env: ADMIN_HOST. Default: 0.0.0.0")
@@ -107,9 +109,9 @@ struct ImageProcessorCommand: AsyncParsableCommand {
             case .v2: GRPCFaceRecognizer(client: channel.client)
             case .v1: GRPCFaceRecognizerV1(client: channel.client, people: repository)
             }
-        let breaker = CircuitBreaker(failureThreshold: breakerFailures, coolDown: coolDown) { from, to in
+        let breaker = CircuitBreaker(failureThreshold: breakerFailures, coolDown: coolDown, onChange: { from, to in
             logger.warning("circuit breaker \(from) -> \(to)", metadata: ["face_recognition": "\(channel.target)"])
-        }
+        })
         let settings = ProcessorSettings(
             owner: owner, maxAttempts: maxAttempts, retryBase: retryBase, retryMax: retryMax, lease: lease,
             recognitionDeadline: deadline)
@@ -143,9 +145,6 @@ struct ImageProcessorCommand: AsyncParsableCommand {
 
         let health = HealthState()
         health.addReadinessCheck("database") { await pool.isReachable() ? nil : "database unreachable" }
-        health.addReadinessCheck("face-recognition") {
-            breaker.state == .closed ? nil : "circuit breaker \(breaker.state)"
-        }
         let admin = AdminServer.make(host: adminHost, port: adminPort, health: health, registry: registry, logger: logger)
         logger.info(
             "image-processor starting",

@@ -160,7 +160,7 @@ struct ImageProcessorTests {
 
     @Test("the sample's v1 contract: image name -> person through person_images")
     func v1Contract() async throws {
-        let server = try await TestGRPCServer.start(services: [ScriptedV1 { $0.contains("obama") ? "obama.jpg" : "" }])
+        let server = try await TestGRPCServer.start(services: [ScriptedV1 { $0.contains("obama") ? "obama.jpg" : "" }, ReadyV1()])
         let harness = try await ProcessorHarness.make(grpcPort: server.port, v1: true)
         defer { Task { await harness.close(); await server.stop() } }
         try await harness.insertPeople(1)

@@ -86,13 +86,16 @@ struct ServingHealth: Grpc_Health_V1_Health.SimpleServiceProtocol {
 }
 
 /// The sample's v1 contract: answers with the known image name.
-struct ScriptedV1: Facerecog_Identify.SimpleServiceProtocol, Facerecog_HealthCheck.SimpleServiceProtocol {
+struct ScriptedV1: Facerecog_Identify.SimpleServiceProtocol {
     let imageName: @Sendable (String) -> String
     func identify(request: Facerecog_IdentifyRequest, context: ServerContext) async throws -> Facerecog_IdentifyResponse {
         var response = Facerecog_IdentifyResponse()
         response.imageName = imageName(request.imagePath)
         return response
     }
+}
+
+struct ReadyV1: Facerecog_HealthCheck.SimpleServiceProtocol {
     func healthCheck(request: Facerecog_Empty, context: ServerContext) async throws -> Facerecog_HealthCheckResponse {
         var response = Facerecog_HealthCheckResponse()
         response.ready = true

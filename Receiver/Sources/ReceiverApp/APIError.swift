@@ -39,3 +39,9 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         return APIError(.internalServerError, code: "internal", "storing the image failed")
     }
 }
+
+extension HTTPResponse.Status {
+    /// 207 (WebDAV's Multi-Status, not in HTTPTypes' RFC 9110 list): a batch with per-item results,
+    /// some accepted and some rejected.
+    public static var multiStatus: Self { .init(code: 207, reasonPhrase: "Multi-Status") }
+}

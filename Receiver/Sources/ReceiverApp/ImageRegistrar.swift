@@ -27,6 +27,24 @@ public struct ImageRegistrar: Sendable {
         self.logger = logger
     }
 
+    /// The single-path hot path: no intermediate arrays.
+    public func register(_ path: String) async throws -> PathOutcome {
+        do {
+            try ImageRoot.validate(relativePath: path)
+        } catch {
+            rejectedCounter.increment()
+            return PathOutcome(path: path, status: .rejected, reason: error.description, code: error.code)
+        }
+        let stored = try await store.store([path], markQueued: queueIsTable)[0]
+        if stored.created {
+            queuedCounter.increment()
+            await announce([stored.id])
+        } else {
+            duplicateCounter.increment()
+        }
+        return PathOutcome(path: path, id: stored.id, status: stored.created ? .queued : .duplicate)
+    }
+
     /// One outcome per path, in order. Throws only when the store fails (nothing was stored then).
     public func register(_ paths: [String]) async throws -> [PathOutcome] {
         var outcomes: [PathOutcome?] = Array(repeating: nil, count: paths.count)

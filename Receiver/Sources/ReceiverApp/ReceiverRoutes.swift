@@ -122,7 +122,13 @@ struct ReceiverRoutes: Sendable {
     }
 
     private func single(_ path: String) async throws -> Response {
-        let outcome = try await register([path])[0]
+        let outcome: PathOutcome
+        do {
+            outcome = try await registrar.register(path)
+        } catch {
+            dependencies.logger.warning("storing an image failed", metadata: ["error": "\(error)"])
+            throw APIError.storage(error)
+        }
         let status: HTTPResponse.Status =
             switch outcome.status {
             case .queued: .accepted

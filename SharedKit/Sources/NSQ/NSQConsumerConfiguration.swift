@@ -14,10 +14,14 @@ public struct NSQConsumerConfiguration: Sendable {
     public var clientID: String = NSQClientIdentity.shortHostname
     public var hostname: String = NSQClientIdentity.hostname
     public var userAgent: String = NSQClientIdentity.userAgent
-    /// nil disables heartbeats (`-1`); nsqd accepts 1 s ... 60 s.
-    public var heartbeatInterval: Duration? = .seconds(30)
+    /// nsqd accepts 1 s ... 60 s (its `--max-heartbeat-interval`). Consumers cannot disable heartbeats:
+    /// nsqd refuses SUB on a connection without them.
+    public var heartbeatInterval: Duration = .seconds(30)
     /// Per-connection message timeout to ask for; nil keeps nsqd's `--msg-timeout`. nsqd accepts 1 s ... max.
     public var msgTimeout: Duration?
+    /// How long nsqd may buffer message frames before writing them (`output_buffer_timeout`); nil keeps
+    /// nsqd's 250 ms. Lower means less latency on quiet topics and more syscalls on busy ones.
+    public var outputBufferTimeout: Duration?
     public var authSecret: String?
     public var connectTimeout: Duration = .seconds(5)
     public var responseTimeout: Duration = .seconds(10)
@@ -43,7 +47,7 @@ public struct NSQConsumerConfiguration: Sendable {
         guard !nsqdTCPAddresses.isEmpty || !lookupdHTTPAddresses.isEmpty else {
             throw NSQError.invalidArgument("give at least one nsqd TCP address or nsqlookupd HTTP address")
         }
-        if let heartbeatInterval, heartbeatInterval < .seconds(1) {
+        if heartbeatInterval < .seconds(1) {
             throw NSQError.invalidArgument("heartbeatInterval below 1 s is rejected by nsqd")
         }
         if let msgTimeout, msgTimeout < .seconds(1) {

@@ -133,8 +133,9 @@ final class NSQConsumerRun {
                 hostname: configuration.hostname,
                 userAgent: configuration.userAgent,
                 featureNegotiation: true,
-                heartbeatInterval: configuration.heartbeatInterval.map { $0.nsqMilliseconds } ?? -1,
-                msgTimeout: configuration.msgTimeout?.nsqMilliseconds
+                heartbeatInterval: configuration.heartbeatInterval.nsqMilliseconds,
+                msgTimeout: configuration.msgTimeout?.nsqMilliseconds,
+                outputBufferTimeout: configuration.outputBufferTimeout.map { max(1, $0.nsqMilliseconds) }
             ),
             authSecret: configuration.authSecret,
             connectTimeout: configuration.connectTimeout,
@@ -348,16 +349,30 @@ final class NSQConsumerRun {
             }
             return targets
         }
-        let maxInFlight = configuration.maxInFlight
-        if maxInFlight >= ids.count {
-            let share = maxInFlight / ids.count
-            let extra = maxInFlight % ids.count
-            for (index, id) in ids.enumerated() { targets[id] = Int64(share + (index < extra ? 1 : 0)) }
-        } else {
+        let maxInFlight = Int64(configuration.maxInFlight)
+        if maxInFlight < Int64(ids.count) {
             // Fewer slots than connections: RDY 1 on a rotating subset so no nsqd starves.
-            for k in 0..<maxInFlight { targets[ids[(rotation + k) % ids.count]] = 1 }
+            for k in 0..<Int(maxInFlight) { targets[ids[(rotation + k) % ids.count]] = 1 }
+            return targets
         }
-        for id in ids { targets[id] = min(targets[id]!, connections[id]!.maxRdyCount) }
+        // Even shares, each capped at that nsqd's max_rdy_count; what a cap leaves over goes to the others.
+        var open = ids
+        var remaining = maxInFlight
+        while remaining > 0 && !open.isEmpty {
+            let share = remaining / Int64(open.count)
+            let extra = remaining % Int64(open.count)
+            var stillOpen: [Int] = []
+            for (index, id) in open.enumerated() {
+                let want = share + (Int64(index) < extra ? 1 : 0)
+                let room = connections[id]!.maxRdyCount - targets[id]!
+                let given = min(want, room)
+                targets[id]! += given
+                remaining -= given
+                if given == want && room > want { stillOpen.append(id) }
+            }
+            if stillOpen.count == open.count { break }
+            open = stillOpen
+        }
         return targets
     }
 

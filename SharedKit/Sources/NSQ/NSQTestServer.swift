@@ -31,6 +31,9 @@ public final class NSQTestServer: Sendable {
         public var rejectedTopics: Set<String> = []
         /// How often in-flight timeouts and deferred messages are checked (nsqd: 100 ms).
         public var scanInterval: Duration = .milliseconds(20)
+        /// When set, the server requires AUTH with this secret (as nsqd with `--auth-http-address` would,
+        /// minus the auth server): IDENTIFY reports `auth_required`, SUB/PUB before AUTH get `E_AUTH_FIRST`.
+        public var authSecret: String?
         /// Keep every published body for `snapshot().published` (benchmarks turn this off).
         public var recordsPublishedBodies = true
         /// Keep every command line per client for `snapshot()` (benchmarks turn this off).

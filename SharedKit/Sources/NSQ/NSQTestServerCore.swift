@@ -67,6 +67,7 @@ final class NSQTestServerCore: @unchecked Sendable {
         var connected = true
         var fatalSent = false
         var identify: NSQIdentifyRequest?
+        var authorized = false
         var heartbeatInterval: TimeAmount?
         var msgTimeout: TimeAmount
         var topic: String?
@@ -167,12 +168,21 @@ final class NSQTestServerCore: @unchecked Sendable {
             break
         case .identify(let body):
             identify(client, body: body)
-        case .auth:
-            fatal(client, "E_AUTH_DISABLED", "AUTH disabled")
+        case .auth(let secret):
+            guard client.state == .initial else { return fatal(client, NSQServerError.invalid, "cannot AUTH in current state") }
+            guard !client.authorized else { return fatal(client, NSQServerError.invalid, "AUTH already set") }
+            guard let expected = configuration.authSecret else { return fatal(client, "E_AUTH_DISABLED", "AUTH disabled") }
+            guard String(buffer: secret) == expected else { return fatal(client, NSQServerError.authFailed, "AUTH failed") }
+            client.authorized = true
+            send(.response(#"{"identity":"test-identity","identity_url":"","permission_count":1}"#), to: client)
         case .sub(let topic, let channel):
             guard client.state == .initial else { return fatal(client, NSQServerError.invalid, "cannot SUB in current state") }
+            guard client.heartbeatInterval != nil else {
+                return fatal(client, NSQServerError.invalid, "cannot SUB with heartbeats disabled")
+            }
             guard NSQNames.isValid(topic) else { return fatal(client, NSQServerError.badTopic, "SUB topic name \"\(topic)\" is not valid") }
             guard NSQNames.isValid(channel) else { return fatal(client, NSQServerError.badChannel, "SUB channel name \"\(channel)\" is not valid") }
+            guard authorized(client, "SUB") else { return }
             let channelState = channelFor(topic: topic, name: channel)
             channelState.clientIDs.append(client.id)
             client.topic = topic
@@ -246,7 +256,7 @@ final class NSQTestServerCore: @unchecked Sendable {
     }
 
     private func identify(_ client: Client, body: ByteBuffer) {
-        guard client.state == .initial, client.identify == nil else {
+        guard client.state == .initial else {
             return fatal(client, NSQServerError.invalid, "cannot IDENTIFY in current state")
         }
         let request: NSQIdentifyRequest
@@ -286,7 +296,7 @@ final class NSQTestServerCore: @unchecked Sendable {
             maxDeflateLevel: 6,
             snappy: false,
             sampleRate: 0,
-            authRequired: false,
+            authRequired: configuration.authSecret != nil,
             outputBufferSize: 16384,
             outputBufferTimeout: 250
         )
@@ -297,6 +307,14 @@ final class NSQTestServerCore: @unchecked Sendable {
     private func acceptTopic(_ topic: String, command: String, client: Client) -> Bool {
         guard NSQNames.isValid(topic), !configuration.rejectedTopics.contains(topic) else {
             fatal(client, NSQServerError.badTopic, "\(command) topic name \"\(topic)\" is not valid")
+            return false
+        }
+        return authorized(client, command)
+    }
+
+    private func authorized(_ client: Client, _ command: String) -> Bool {
+        guard configuration.authSecret == nil || client.authorized else {
+            fatal(client, "E_AUTH_FIRST", "AUTH required before \(command)")
             return false
         }
         return true

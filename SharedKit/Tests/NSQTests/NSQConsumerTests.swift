@@ -9,7 +9,8 @@ import Testing
         let server = try await NSQTestServer.start(testServerConfiguration())
         for index in 0..<10 { try await server.inject(topic: "images", body: body("m\(index)")) }
         let handled = Mutex<[String]>([])
-        try await withConsumer(consumerConfiguration(nsqd: [server], maxInFlight: 3)) { delivery in
+        let configuration = consumerConfiguration(nsqd: [server], maxInFlight: 3) { $0.outputBufferTimeout = .milliseconds(5) }
+        try await withConsumer(configuration) { delivery in
             handled.withLock { $0.append(String(buffer: delivery.message.body)) }
             return .finish
         } _: { _ in
@@ -20,6 +21,7 @@ import Testing
             #expect(client.identify?.userAgent == "nsq-tests/1")
             #expect(client.identify?.featureNegotiation == true)
             #expect(client.identify?.heartbeatInterval == 30_000)
+            #expect(client.identify?.outputBufferTimeout == 5)
             #expect(Array(client.commands.prefix(3)) == ["IDENTIFY", "SUB images ch", "RDY 3"])
             #expect(client.maxInFlightSeen <= 3)
             #expect(client.commands.filter { $0.hasPrefix("FIN ") }.count == 10)
@@ -36,8 +38,8 @@ import Testing
         let a = try await NSQTestServer.start(testServerConfiguration())
         let b = try await NSQTestServer.start(testServerConfiguration { $0.maxRdyCount = 2 })
         try await withConsumer(consumerConfiguration(nsqd: [a, b], maxInFlight: 7)) { _ in .finish } _: { _ in
-            // 7 over two connections is 4 + 3, but b's nsqd allows at most 2 (its max_rdy_count).
-            let ready = try await a.waitUntil("RDY 4 on a") { $0.clients.first?.readyCount == 4 }
+            // 7 over two connections is 4 + 3, but b's nsqd allows at most 2 (its max_rdy_count): a gets the rest.
+            let ready = try await a.waitUntil("RDY 5 on a") { $0.clients.first?.readyCount == 5 }
             let readyB = try await b.waitUntil("RDY 2 on b") { $0.clients.first?.readyCount == 2 }
             #expect(readyB.clients[0].commands.allSatisfy { !$0.hasPrefix("RDY") || Int($0.dropFirst(4))! <= 2 })
             #expect(ready.clients[0].state == "subscribed")
@@ -271,6 +273,16 @@ import Testing
             let one = try #require(rdy[zero...].firstIndex(of: "RDY 1"))
             #expect(rdy.first == "RDY 4")
             #expect(rdy[one...].contains("RDY 4"))
+        }
+        try await server.stop()
+    }
+
+    @Test func subscribesWithAuthWhenNsqdRequiresIt() async throws {
+        let server = try await NSQTestServer.start(testServerConfiguration { $0.authSecret = "s3cret" })
+        try await server.inject(topic: "images", body: body("secret work"))
+        try await withConsumer(consumerConfiguration(nsqd: [server]) { $0.authSecret = "s3cret" }) { _ in .finish } _: { _ in
+            let snapshot = try await server.waitUntil("FIN") { $0.channel(topic: "images", name: "ch")?.finished == 1 }
+            #expect(Array(snapshot.clients[0].commands.prefix(3)) == ["IDENTIFY", "AUTH", "SUB images ch"])
         }
         try await server.stop()
     }

@@ -127,6 +127,27 @@ import Testing
         try await second.stop()
     }
 
+    @Test func authIsSentWhenNsqdRequiresIt() async throws {
+        let server = try await NSQTestServer.start(testServerConfiguration { $0.authSecret = "s3cret" })
+        let withSecret = try makeProducer(server) { $0.authSecret = "s3cret" }
+        try await withSecret.publish(topic: "images", body: body("authorized"))
+        #expect(try await server.snapshot().clients.first?.commands == ["IDENTIFY", "AUTH", "PUB images"])
+        let withoutSecret = try makeProducer(server)
+        await #expect(throws: NSQError.self) { try await withoutSecret.publish(topic: "images", body: body("refused")) }
+        let wrongSecret = try makeProducer(server) { $0.authSecret = "wrong" }
+        do {
+            try await wrongSecret.publish(topic: "images", body: body("refused"))
+            Issue.record("publish with a wrong secret succeeded")
+        } catch let NSQError.server(error) {
+            #expect(error.code == NSQServerError.authFailed)
+        }
+        #expect(try await server.snapshot().published["images"] == [body("authorized")])
+        withSecret.shutdown()
+        withoutSecret.shutdown()
+        wrongSecret.shutdown()
+        try await server.stop()
+    }
+
     @Test func heartbeatsOnAProducerConnectionAreAnsweredAndNotMistakenForReplies() async throws {
         let server = try await NSQTestServer.start(testServerConfiguration())
         let producer = try makeProducer(server) { $0.heartbeatInterval = .seconds(1) }

@@ -1,4 +1,3 @@
-import Hummingbird
 import Models
 
 /// Parses and bounds the images list's query parameters: `page`, `per_page`, `status`, `person`.
@@ -15,7 +14,15 @@ public struct ListParameters: Sendable {
         self.query = query
     }
 
-    public init(_ parameters: FlatDictionary<Substring, Substring>) throws(RequestError) {
+    /// From the request's query parameters (`request.uri.queryParameters`); the first of repeated names wins.
+    public init<Parameters: Sequence>(_ parameters: Parameters) throws(RequestError)
+    where Parameters.Element == (key: Substring, value: Substring) {
+        var values: [String: String] = [:]
+        for (key, value) in parameters where values[String(key)] == nil { values[String(key)] = String(value) }
+        try self.init(values)
+    }
+
+    public init(_ parameters: [String: String]) throws(RequestError) {
         var query = ImageQuery(perPage: Self.defaultPerPage)
         if let text = Self.value("page", parameters) {
             guard let page = Int(text), (1...Self.maxPage).contains(page) else {
@@ -47,9 +54,9 @@ public struct ListParameters: Sendable {
     }
 
     /// The parameter's value; an empty value (an unselected form field) counts as absent.
-    static func value(_ name: Substring, _ parameters: FlatDictionary<Substring, Substring>) -> String? {
+    static func value(_ name: String, _ parameters: [String: String]) -> String? {
         guard let value = parameters[name], !value.isEmpty else { return nil }
-        return String(value)
+        return value
     }
 
     /// Query string for the same filters on another page ("" when nothing is set).
