@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "MySQL", "SharedTestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Observability"]),
         .testTarget(name: "NSQTests", dependencies: ["NSQ"]),
-        .testTarget(name: "ImageQueueTests", dependencies: ["ImageQueue", "Migrations", "SharedTestSupport"]),
+        .testTarget(name: "ImageQueueTests", dependencies: ["ImageQueue", "NSQ", "Migrations", "SharedTestSupport"]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
     ]
 )

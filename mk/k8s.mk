@@ -17,11 +17,11 @@ K8S_VERSIONS ?= 1.30.0 1.37.0
 PYTHON3 ?= python3
 
 K8S_VENV := $(K8S_ROOT)/.cache/k8s-venv
-
-# Offline and quick (about 10 s): part of `make test`.
-TEST_TARGETS += test-k8s
 K8S_DEPLOY_ENV = OVERLAY='$(OVERLAY)' KUBECTL='$(KUBECTL)' REGISTRY='$(REGISTRY)' VERSION='$(VERSION)' \
                  CANARY_VERSION='$(CANARY_VERSION)'
+
+# Both run in `make test`: test-k8s is offline (about 10 s), test-rolling uses real processes (about 30 s).
+TEST_TARGETS += test-k8s test-rolling
 
 .PHONY: test-k8s k8s-render deploy rollout-status undeploy minikube-load-images test-rolling
 
@@ -32,7 +32,7 @@ $(K8S_VENV)/.installed: $(K8S_ROOT)/mk/k8s.mk
 	  kubernetes-validate==1.37.0 pytest==9.2.0 PyYAML==6.0.3
 	touch $@
 
-test-k8s: $(K8S_VENV)/.installed
+test-k8s: setup $(K8S_VENV)/.installed
 	KUBECTL='$(KUBECTL)' PYTHON='$(K8S_VENV)/bin/python' K8S_VERSIONS='$(K8S_VERSIONS)' \
 	  $(K8S_ROOT)/scripts/k8s-validate.sh
 
@@ -53,6 +53,11 @@ minikube-load-images:
 	for name in receiver image-processor face-recognition frontend migrate; do \
 	  minikube image load $(REGISTRY)/$$name:$(VERSION) || exit 1; done
 
-# Needs Receiver and migrate binaries (release, else debug), MariaDB server and HAProxy packages.
-test-rolling:
+# Zero-downtime proof with real processes (about 30 s). Uses the release binaries when present, else
+# builds (incrementally) and uses the debug ones. Needs Debian haproxy, mariadb-server, mariadb-client.
+test-rolling: setup
+	@if [ ! -x $(K8S_ROOT)/Receiver/.build/release/receiver ]; then \
+	  (cd $(K8S_ROOT)/Receiver && swift build --product receiver) || exit 1; fi
+	@if [ ! -x $(K8S_ROOT)/SharedKit/.build/release/migrate ]; then \
+	  (cd $(K8S_ROOT)/SharedKit && swift build --product migrate) || exit 1; fi
 	$(K8S_ROOT)/tests/rolling/run.sh

@@ -4,6 +4,7 @@
 # the same name (for machines without registry access; needs root and the `debootstrap` package).
 set -euo pipefail
 source "$(dirname "$0")/images-common.sh"
+require_engine
 
 has_image() {
   case "$CONTAINER_TOOL" in

@@ -19,7 +19,7 @@ case "$CONTAINER_TOOL" in
   buildah) build_cmd=(buildah bud --isolation "${BUILDAH_ISOLATION:-chroot}" --network host --format docker) ;;
   *) die "unknown CONTAINER_TOOL=$CONTAINER_TOOL (docker, podman or buildah)" ;;
 esac
-command -v "$CONTAINER_TOOL" >/dev/null || die "$CONTAINER_TOOL not found"
+require_engine
 
 stage_context() {
   local name="$1" ctx="$CACHE_DIR/context/$1" bin="${IMAGE_BIN[$1]}"

@@ -40,3 +40,11 @@ die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 
 # Runs the configured container tool; buildah has no `build`, podman/docker do.
 ctool() { "$CONTAINER_TOOL" "$@"; }
+
+# Fails early with a hint when the configured tool cannot reach its engine.
+require_engine() {
+  command -v "$CONTAINER_TOOL" >/dev/null || die "$CONTAINER_TOOL not found"
+  if [[ "$CONTAINER_TOOL" == docker ]] && ! docker version >/dev/null 2>&1; then
+    die "no Docker engine reachable; start one, or a private one: eval \"export \$(make -s images-dockerd-start)\""
+  fi
+}

@@ -169,7 +169,8 @@ public actor GalleryStore {
         let imageName = "\(KnownPhotoName.slug(personName))_\(UUID().uuidString.prefix(8).lowercased()).\(KnownPhotoName.fileExtension(of: photo))"
         let path = configuration.knownPeopleDirectory + "/" + imageName
         do {
-            try Data(photo).write(to: URL(fileURLWithPath: path), options: [.atomic, .withoutOverwriting])
+            // Atomic: the periodic sync never sees a half-written photo. The UUID in the name avoids clashes.
+            try Data(photo).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw GalleryStoreError.storage("\(path): \(error.localizedDescription)")
         }

@@ -56,8 +56,9 @@ public enum FaceRecognitionServer {
             address: .ipv4(host: configuration.host, port: configuration.port),
             transportSecurity: .plaintext,
             config: .defaults { config in
-                // Room for the image bytes plus the message framing.
-                config.rpc.maxRequestPayloadSize = configuration.maxImageBytes + 64 * 1024
+                // Twice the image limit: an oversized image still reaches the service, which answers
+                // RESOURCE_EXHAUSTED with the limit in the message; only absurd messages die in the transport.
+                config.rpc.maxRequestPayloadSize = configuration.maxImageBytes * 2 + (1 << 20)
             })
         return GRPCServer(
             transport: transport,

@@ -28,7 +28,7 @@ struct IdentifyV2Tests {
         let group = try await server.identifyV2(path: "unknown_people/t1.jpg")
         #expect(group.faces.count == 6)
         #expect(group.faces.allSatisfy { !$0.known && $0.hasNearest && $0.nearest.distance > 0.6 })
-        #expect(group.faces.allSatisfy(\.landmarks.isEmpty))  // not asked for
+        #expect(group.faces.allSatisfy { $0.landmarks.isEmpty })  // not asked for
 
         #expect(try await server.identifyV2(path: "unknown_people/mask_white.jpg").faces.isEmpty)
         let hanks = try await server.identifyV2(path: "unknown_people/Tom_Hanks_54745.png")

@@ -84,6 +84,7 @@ struct FrontendCommand: AsyncParsableCommand {
             throw error
         }
         await pool.shutdown()
+        logger.info("frontend stopped")
     }
 }
 

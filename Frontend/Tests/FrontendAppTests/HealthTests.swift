@@ -1,5 +1,6 @@
 import Foundation
 import FrontendApp
+import Hummingbird
 import HummingbirdTesting
 import Observability
 import Testing

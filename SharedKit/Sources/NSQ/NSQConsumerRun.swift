@@ -39,6 +39,8 @@ final class NSQConsumerRun {
     private var inBackoffTimeout = false
     private var testConnectionID: Int?
     private var rotation = 0
+    /// Long-lived loops (lookupd polling, RDY rotation), cancelled at stop. One-shot timers are not kept:
+    /// what they report after the stop is ignored.
     private var tasks: [Task<Void, Never>] = []
 
     init(consumer: NSQConsumer, direct: [NSQAddress], lookupd: [NSQAddress], events: AsyncStream<NSQConsumerEvent>.Continuation, handler: @escaping NSQConsumer.Handler) {
@@ -217,18 +219,16 @@ final class NSQConsumerRun {
             let lookupd = self.lookupd
             let topic = configuration.topic
             let logger = self.logger
-            tasks.append(Task {
+            Task {
                 try? await Task.sleep(for: delay)
-                guard !Task.isCancelled else { return }
                 let found = await NSQConsumerRun.lookup(topic: topic, lookupd: lookupd, client: client, logger: logger)
                 events.yield(.lookupResult(found))
-            })
+            }
         } else {
-            tasks.append(Task {
+            Task {
                 try? await Task.sleep(for: delay)
-                guard !Task.isCancelled else { return }
                 events.yield(.reconnectDue(address))
-            })
+            }
         }
     }
 
@@ -425,11 +425,10 @@ final class NSQConsumerRun {
             inBackoffTimeout = true
             rebalance()
             let events = self.events
-            tasks.append(Task {
+            Task {
                 try? await Task.sleep(for: delay)
-                guard !Task.isCancelled else { return }
                 events.yield(.backoffEnded)
-            })
+            }
         }
     }
 

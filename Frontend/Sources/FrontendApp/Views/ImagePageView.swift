@@ -97,7 +97,7 @@ struct ImagePageView {
                 naturalWidth: dimensions.map { String($0.width) } ?? "",
                 naturalHeight: dimensions.map { String($0.height) } ?? "", boxes: boxes,
                 caption: dimensions.map { "\($0.width) × \($0.height) px, \(Self.byteCount(located.size))" }
-                    ?? Self.byteCount(located.size))
+                    ?? "\(Self.byteCount(located.size)); size unknown (no JPEG/PNG header found)")
             missingFile = nil
         case .failure(let error):
             photo = nil

@@ -57,29 +57,34 @@ enum StaticAssets {
         .pager { display:flex; justify-content:center; align-items:center; gap:1.5rem; margin:1rem 0; color:var(--muted); }
         .pager a { padding:.3rem .8rem; border:1px solid var(--line); border-radius:6px; background:var(--card); }
         .crumbs { color:var(--muted); margin:0; }
-        .facts { display:grid; grid-template-columns:max-content 1fr; gap:.2rem 1.2rem; margin:0 0 1rem; }
+        .facts { display:flex; flex-wrap:wrap; gap:.3rem 1.8rem; margin:0 0 1rem; }
+        .facts div { display:flex; gap:.45rem; }
         .facts dt { color:var(--muted); }
-        .facts dd { margin:0; }
+        .facts dd { margin:0; font-weight:500; }
         .failure, .retrying, .missing-file { border-radius:8px; padding:.8rem 1rem; margin:1rem 0; }
         .failure, .missing-file { background:var(--failed-bg); color:var(--failed); }
         .retrying { background:var(--pending-bg); color:var(--pending); }
         .last-error { white-space:pre-wrap; word-break:break-word; margin:.4rem 0 0; font-size:.9em; }
         figure.photo { margin:0; display:inline-block; max-width:100%; }
         figure.photo .frame { position:relative; display:inline-block; max-width:100%; line-height:0; }
-        figure.photo img { display:block; max-width:100%; max-height:75vh; width:auto; height:auto; border-radius:6px; }
+        figure.photo img { display:block; max-width:100%; max-height:70vh; width:auto; height:auto; border-radius:6px; }
         figure.photo figcaption { color:var(--muted); font-size:.85rem; margin-top:.4rem; }
         .face { position:absolute; border:3px solid #ff9f1a; border-radius:3px; box-shadow:0 0 0 1px rgba(0,0,0,.45); }
         .face.known { border-color:#22c55e; }
         .face-label { position:absolute; left:-3px; top:100%; margin-top:3px; white-space:nowrap; line-height:1.3;
           background:rgba(17,24,39,.85); color:#fff; font-size:12px; padding:1px 6px; border-radius:3px; }
-        .people { list-style:none; padding:0; margin:0; display:grid; grid-template-columns:repeat(auto-fill, minmax(200px, 1fr)); gap:1rem; }
-        .person-card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:1rem; display:flex; gap:.9rem; align-items:center; }
-        .crop { position:relative; flex:none; width:96px; height:96px; border-radius:50%; overflow:hidden; background:#dfe6f1; display:block; }
+        .people { list-style:none; padding:0; margin:0; display:grid; grid-template-columns:repeat(auto-fill, minmax(190px, 1fr)); gap:1rem; }
+        .person-card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:1.2rem 1rem;
+          display:flex; flex-direction:column; gap:.7rem; align-items:center; text-align:center; }
+        .crop { position:relative; flex:none; width:96px; height:96px; border-radius:50%; overflow:hidden; background:#dfe6f1; display:block;
+          box-shadow:0 0 0 3px #fff, 0 0 0 4px var(--line); }
         .crop img.face-crop { position:absolute; left:0; top:0; max-width:none; transform-origin:0 0; }
         .crop img.whole { width:100%; height:100%; object-fit:cover; }
         .crop .initials { display:flex; width:100%; height:100%; align-items:center; justify-content:center; font-size:1.8rem; color:#62708a; font-weight:700; }
-        .who { display:flex; flex-direction:column; min-width:0; }
-        .who .name { font-weight:600; font-size:1.05rem; word-break:break-word; }
+        .who { display:flex; flex-direction:column; min-width:0; max-width:100%; }
+        .who .name { font-weight:600; font-size:1.05rem; overflow-wrap:anywhere; }
+        .broken-note { color:var(--failed); margin:.4rem 0; line-height:1.4; }
+        figure.photo.broken img { display:none; }
         .who .count { color:var(--muted); font-size:.9rem; }
         .error-page { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:2rem; }
         .error-page .message { font-size:1.1rem; word-break:break-word; }
@@ -127,8 +132,17 @@ enum StaticAssets {
               box.style.height = ((Math.min(h, b) - Math.max(0, t)) / h * 100) + "%";
             });
           }
-          if (figure && img && !figure.getAttribute("data-width")) {
-            if (img.complete) { place(); } else { img.addEventListener("load", place); }
+          function broken() {
+            figure.classList.add("broken");
+            var note = figure.querySelector(".broken-note");
+            if (note) { note.hidden = false; }
+          }
+          if (figure && img) {
+            if (img.complete && img.naturalWidth === 0) { broken(); }
+            img.addEventListener("error", broken);
+            if (!figure.getAttribute("data-width")) {
+              if (img.complete) { place(); } else { img.addEventListener("load", place); }
+            }
           }
         })();
 

@@ -5,12 +5,12 @@ enum ImageTemplate {
         <p class="crumbs"><a href="/">Images</a> › #{{imageID}}</p>
         <h1 class="image-title">{{imagePath}} <span class="badge status-{{statusKey}}">{{statusLabel}}</span></h1>
         <dl class="facts">
-        <dt>ID</dt><dd>{{imageID}}</dd>
-        <dt>Best match</dt><dd>{{#bestPerson}}<a href="{{personHref}}">{{personName}}</a>{{/bestPerson}}{{^bestPerson}}<span class="muted">none</span>{{/bestPerson}}</dd>
-        <dt>Faces</dt><dd>{{faceCount}}</dd>
-        <dt>Attempts</dt><dd>{{attempts}}</dd>
-        {{#createdText}}<dt>Received</dt><dd>{{createdText}}</dd>{{/createdText}}
-        {{#updatedText}}<dt>Updated</dt><dd>{{updatedText}}</dd>{{/updatedText}}
+        <div><dt>ID</dt><dd>{{imageID}}</dd></div>
+        <div><dt>Best match</dt><dd>{{#bestPerson}}<a href="{{personHref}}">{{personName}}</a>{{/bestPerson}}{{^bestPerson}}<span class="muted">none</span>{{/bestPerson}}</dd></div>
+        <div><dt>Faces</dt><dd>{{faceCount}}</dd></div>
+        <div><dt>Attempts</dt><dd>{{attempts}}</dd></div>
+        {{#createdText}}<div><dt>Received</dt><dd>{{createdText}}</dd></div>{{/createdText}}
+        {{#updatedText}}<div><dt>Updated</dt><dd>{{updatedText}}</dd></div>{{/updatedText}}
         </dl>
         {{#failure}}<div class="failure" role="alert"><strong>Failed after {{failureAttempts}} attempt(s).</strong>{{#failureMessage}}<pre class="last-error">{{failureMessage}}</pre>{{/failureMessage}}</div>{{/failure}}
         {{#pendingError}}<div class="retrying"><strong>Last attempt failed; it will be retried.</strong><pre class="last-error">{{pendingError}}</pre></div>{{/pendingError}}
@@ -19,6 +19,7 @@ enum ImageTemplate {
         <img id="photo" src="{{fileURL}}" alt="{{altText}}"{{#hasSize}} width="{{naturalWidth}}" height="{{naturalHeight}}"{{/hasSize}}>
         {{#boxes}}<div class="face{{#known}} known{{/known}}" data-face-index="{{faceIndex}}" data-left="{{left}}" data-top="{{top}}" data-right="{{right}}" data-bottom="{{bottom}}" style="{{style}}"><span class="face-label">{{label}}</span></div>
         {{/boxes}}</div>
+        <p class="broken-note" hidden>The browser cannot display this file: it is not a readable JPEG or PNG.</p>
         <figcaption>{{caption}}</figcaption>
         </figure>{{/photo}}
         {{#missingFile}}<div class="missing-file"><strong>The photo cannot be shown:</strong> {{missingFile}}</div>{{/missingFile}}
