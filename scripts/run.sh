@@ -69,7 +69,7 @@ start_service() {  # start_service NAME
   local cmd=()
   case "$name" in
     face-recognition)
-      cmd=("$(bin FaceRecognition face-recognition)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$fr_admin_port"
+      cmd=("$(bin FaceRecognition face-recognition)" --grpc-address "127.0.0.1:$grpc_port" --admin-address "127.0.0.1:$fr_admin_port"
            --image-root "$images" --models-dir "$root/.cache/models") ;;
     image-processor)
       cmd=("$(bin ImageProcessor image-processor)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$processor_admin_port") ;;

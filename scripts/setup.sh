@@ -7,7 +7,7 @@ packages=(
   build-essential pkg-config git curl ca-certificates python3 python3-venv
   mariadb-server mariadb-client default-libmysqlclient-dev
   libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev
-  protobuf-compiler wrk haproxy
+  protobuf-compiler wrk haproxy docker.io debootstrap
   chromium fonts-dejavu-core
 )
 if [ -n "${EXTRA_APT_PACKAGES:-}" ]; then

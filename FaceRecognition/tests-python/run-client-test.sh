@@ -4,6 +4,7 @@
 #   biden.jpg seeded the sample's way (person, person_images, files in known_people/), probes under
 #   unknown_people/, the server built with `swift build` and started on free loopback ports, then
 #   SIGTERM and a check that it exits cleanly. Python deps live in a venv under .cache/.
+# Env: FR_BINARY=path uses that binary instead of building one.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,9 +25,13 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check grpcio grpcio-tools pytest
 
-log "building face-recognition"
-(cd "$FR" && swift build --product face-recognition)
-BIN="$(cd "$FR" && swift build --show-bin-path)/face-recognition"
+if [ -n "${FR_BINARY:-}" ]; then
+  BIN=$FR_BINARY  # an already built binary (e.g. a release build)
+else
+  log "building face-recognition"
+  (cd "$FR" && swift build --product face-recognition)
+  BIN="$(cd "$FR" && swift build --show-bin-path)/face-recognition"
+fi
 
 mkdir -p "$WORK"
 eval "$("$ROOT/scripts/mariadb.sh" start "$WORK/mariadb")"
@@ -40,6 +45,16 @@ trap cleanup EXIT
 DB=fr_client_test
 SQL=(mariadb --no-defaults --socket="$WORK/mariadb/mysqld.sock" -uroot)
 "${SQL[@]}" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB CHARACTER SET utf8mb4"
+# A database as the sample left it: its own tables and known people, no faces table yet. The server's
+# --migrate adopts it (schema v2) and then computes the gallery descriptors.
+"${SQL[@]}" "$DB" -e "
+  CREATE TABLE person (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL);
+  CREATE TABLE person_images (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, image_name VARCHAR(255), person_id INT);
+  CREATE TABLE images (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, path VARCHAR(255) NOT NULL, person INT, status INT);
+  INSERT INTO person (name) VALUES ('Barack Obama'), ('Joe Biden');
+  INSERT INTO person_images (image_name, person_id)
+    SELECT 'obama.jpg', id FROM person WHERE name = 'Barack Obama'
+    UNION ALL SELECT 'biden.jpg', id FROM person WHERE name = 'Joe Biden';"
 
 IMAGES="$WORK/images"
 rm -rf "$IMAGES"
@@ -56,18 +71,6 @@ DB_PASSWORD="$TEST_MYSQL_PASSWORD" "$BIN" \
   --db-host 127.0.0.1 --db-port "$TEST_MYSQL_PORT" --db-user "$TEST_MYSQL_USER" --db-dbname "$DB" \
   --migrate --drain-seconds 0 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-
-# The schema exists once the server has migrated; then seed the gallery the sample's way.
-for _ in $(seq 1 120); do
-  if "${SQL[@]}" "$DB" -e "SELECT 1 FROM faces LIMIT 1" >/dev/null 2>&1; then break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.5
-done
-"${SQL[@]}" "$DB" -e "
-  INSERT INTO person (name) VALUES ('Barack Obama'), ('Joe Biden');
-  INSERT INTO person_images (image_name, person_id)
-    SELECT 'obama.jpg', id FROM person WHERE name = 'Barack Obama'
-    UNION ALL SELECT 'biden.jpg', id FROM person WHERE name = 'Joe Biden';"
 
 set +e
 FR_ADDRESS="127.0.0.1:$GRPC_PORT" "$ROOT/scripts/pytest-result.sh" fr-python-client \

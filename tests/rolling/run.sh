@@ -18,6 +18,12 @@ MIGRATE_BIN="${MIGRATE_BIN:-$(pick "$ROOT/SharedKit/.build/release/migrate" "$RO
 echo "[rolling] receiver: $RECEIVER_BIN" >&2
 echo "[rolling] migrate:  $MIGRATE_BIN" >&2
 
-exec python3 "$HERE/rolling_test.py" --receiver "$RECEIVER_BIN" --migrate "$MIGRATE_BIN" \
+status=0
+python3 "$HERE/rolling_test.py" --receiver "$RECEIVER_BIN" --migrate "$MIGRATE_BIN" \
   --rate "${RATE:-200}" --max-requests "${MAX_REQUESTS:-20000}" --max-seconds "${MAX_SECONDS:-120}" \
-  --drain-seconds "${DRAIN_SECONDS:-3}" --workers "${WORKERS:-32}"
+  --drain-seconds "${DRAIN_SECONDS:-3}" --workers "${WORKERS:-32}" || status=$?
+# One entry in the `make test` summary: the rollout as a whole passed or not.
+if [[ -x "$ROOT/scripts/record-result.sh" ]]; then
+  if [[ $status -eq 0 ]]; then "$ROOT/scripts/record-result.sh" rolling 1 0; else "$ROOT/scripts/record-result.sh" rolling 0 1; fi
+fi
+exit "$status"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks that a `person_images.image_name` (or a generated enrollment name) is a plain file name inside
 /// the known-people folder: a row can never point the service at another file.
 enum KnownPhotoName {
@@ -20,5 +22,3 @@ enum KnownPhotoName {
         data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "png" : "jpg"
     }
 }
-
-import Foundation

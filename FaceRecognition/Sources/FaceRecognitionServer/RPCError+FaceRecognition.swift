@@ -1,6 +1,7 @@
 import FaceEngine
 import FaceGallery
 import GRPCCore
+import ImageFiles
 
 // How failures reach clients: the input's fault (INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED,
 // FAILED_PRECONDITION) or the server's (UNAVAILABLE, INTERNAL), always with the readable description.
@@ -19,15 +20,15 @@ extension FaceEngineError: RPCErrorConvertible {
     public var rpcErrorMessage: String { description }
 }
 
-extension ImagePathError: RPCErrorConvertible {
+extension ImagePathError: @retroactive RPCErrorConvertible {
     public var rpcErrorCode: RPCError.Code {
         switch self {
         case .notFound: .notFound
-        case .empty, .invalid, .outsideRoot, .notARegularFile: .invalidArgument
+        default: .invalidArgument
         }
     }
 
-    public var rpcErrorMessage: String { description }
+    public var rpcErrorMessage: String { "image path refused: \(description)" }
 }
 
 extension GalleryStoreError: RPCErrorConvertible {

@@ -1,6 +1,7 @@
 import FaceEngine
 import FaceGallery
 import Foundation
+import ImageFiles
 import GRPCCore
 import Logging
 import Models

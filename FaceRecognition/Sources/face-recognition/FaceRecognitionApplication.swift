@@ -35,7 +35,7 @@ struct FaceRecognitionApplication {
             "starting",
             metadata: [
                 "grpc": "\(settings.server.host):\(settings.server.port)", "admin": "\(settings.admin)",
-                "image_root": "\(resolver.root)", "known_people": "\(settings.knownPeopleDirectory)",
+                "image_root": "\(resolver.root.realPath)", "known_people": "\(settings.knownPeopleDirectory)",
                 "models": "\(settings.engine.modelsDirectory)", "workers": "\(settings.engine.workerCount)",
                 "detector": "\(settings.engine.detector.rawValue)", "threshold": "\(settings.matchThreshold)",
                 "database": "\(settings.database)",

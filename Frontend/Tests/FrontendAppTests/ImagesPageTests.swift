@@ -36,6 +36,17 @@ struct ImagesPageTests {
             #expect(html.contains("<noscript><meta http-equiv=\"refresh\""))
             #expect(html.contains("<script src=\"/static/app.js\" defer></script>"))
             #expect(!html.contains("http://") && !html.contains("https://"), "no external resource")
+            #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+
+            // Our own stylesheet and script, served by the frontend itself.
+            let css = try await client.get("/static/app.css")
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(css.text.contains(".face-label"))
+            let js = try await client.get("/static/app.js")
+            #expect(js.status == .ok)
+            #expect(js.headers[.contentType] == "text/javascript; charset=utf-8")
+            #expect(js.text.contains("window.location.reload()"))
         }
     }
 
