@@ -21,7 +21,7 @@ enum ImagesTemplate {
         <tbody>
         {{#rows}}<tr class="image-row" data-id="{{id}}" data-status="{{statusKey}}">
         <td class="num"><a href="{{href}}">{{id}}</a></td>
-        <td class="path"><a href="{{href}}" title="{{path}}">{{{path}}}</a>{{#facesText}}<span class="faces-n">{{facesText}}</span>{{/facesText}}</td>
+        <td class="path"><a href="{{href}}" title="{{path}}">{{path}}</a>{{#facesText}}<span class="faces-n">{{facesText}}</span>{{/facesText}}</td>
         <td class="person">{{#personLink}}<a href="{{personHref}}">{{personName}}</a>{{/personLink}}{{^personLink}}<span class="muted">—</span>{{/personLink}}</td>
         <td class="status"><span class="badge status-{{statusKey}}">{{statusLabel}}</span>{{#errorText}}<div class="err" title="{{errorText}}">{{errorText}}</div>{{/errorText}}</td>
         </tr>
