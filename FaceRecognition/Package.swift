@@ -98,7 +98,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "FaceEngineTests", dependencies: ["FaceEngine"]),
+        .testTarget(
+            name: "FaceEngineTests",
+            dependencies: ["FaceEngine", .product(name: "Models", package: "SharedKit")]
+        ),
         .testTarget(
             name: "FaceGalleryTests",
             dependencies: [

@@ -5,7 +5,7 @@
 # package (.build-protoc-plugins/), never through SwiftPM build plugins (those compile protobuf and
 # abseil from source). protoc itself comes from Debian's `protobuf-compiler`.
 
-PROTO_ROOT        ?= $(CURDIR)
+PROTO_ROOT        := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 PROTO_DIR         := $(PROTO_ROOT)/SharedKit/Protos
 PROTO_OUT         := $(PROTO_ROOT)/SharedKit/Sources/FaceRecognitionAPI
 PROTO_PLUGINS_DIR := $(PROTO_ROOT)/.build-protoc-plugins

@@ -41,7 +41,7 @@ public final class GalleryIndex: Sendable {
             let before = snapshot()
             var storage = before.storage
             if storage.count != before.count || storage.freeCapacity < faces.count {
-                // Grow (or fork a storage another writer path left ahead of the snapshot): copy the rows.
+                // No room (or rows past the snapshot that were never published): copy into a bigger storage.
                 let grown = GalleryStorage(capacity: max(before.count * 2, before.count + faces.count))
                 grown.appendRows(of: storage, rows: before.count)
                 storage = grown

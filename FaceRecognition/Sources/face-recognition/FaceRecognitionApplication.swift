@@ -48,7 +48,7 @@ struct FaceRecognitionApplication {
                     .init(service: admin),
                     .init(service: GRPCServerService(server: grpcServer, logger: logger)),
                     // Last: shut down first, so readiness drops before anything stops.
-                    .init(service: DrainingService(readiness: readiness, health: health, drain: settings.service.drain, logger: logger)),
+                    .init(service: DrainService(health: health, drain: settings.service.drain, logger: logger) { readiness.beginDraining() }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],

@@ -50,7 +50,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-in-flight"), help: "Analyses in progress or queued before RESOURCE_EXHAUSTED. Env: MAX_IN_FLIGHT. Default: 64")
     var maxInFlight: String?
 
-    @Option(name: .customLong("admin-address"), help: "host:port of the HTTP /healthz, /readyz, /metrics server. Env: ADMIN_ADDRESS. Default: 0.0.0.0:8081")
+    @Option(name: .customLong("admin-address"), help: "host:port of the HTTP /healthz, /readyz, /metrics server. Env: ADMIN_ADDRESS. Default: 0.0.0.0:8082")
     var adminAddress: String?
 
     @Flag(name: .customLong("migrate"), help: "Apply the database migrations at start (otherwise the migrate job does). Env: MIGRATE=1")
@@ -68,7 +68,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
 
     func resolve(_ reader: SettingsReader = SettingsReader()) throws -> FaceRecognitionSettings {
         guard let grpc = try reader.address(grpcAddress, "grpc-address", env: ["GRPC_ADDRESS"], default: "0.0.0.0:50051", defaultPort: 50051),
-            let admin = try reader.address(adminAddress, "admin-address", env: ["ADMIN_ADDRESS"], default: "0.0.0.0:8081", defaultPort: 8081)
+            let admin = try reader.address(adminAddress, "admin-address", env: ["ADMIN_ADDRESS"], default: "0.0.0.0:8082", defaultPort: 8082)
         else { throw ConfigurationError("missing address") }
         let imageRoot = reader.string(imageRoot, "image-root", env: ["IMAGE_ROOT"], default: "/data/images")
         let knownPeople = reader.string(knownPeopleDir, "known-people-dir", env: ["KNOWN_PEOPLE_DIR"], default: imageRoot + "/known_people")

@@ -106,17 +106,17 @@ struct BadInputTests {
 
     @Test("database unreachable is 503, and readiness says so")
     func databaseDown() async throws {
-        var harness = try await ReceiverHarness.make()
-        defer { Task { await harness.close() } }
+        let live = try await ReceiverHarness.make()
+        defer { Task { await live.close() } }
         let port = try SharedTestSupport.freeLoopbackPort()
         let deadPool = MySQLPool(
             configuration: MySQLConfiguration(host: "127.0.0.1", port: port, database: "none", username: "x", poolSize: 2, connectTimeoutSeconds: 1))
         defer { Task { await deadPool.shutdown() } }
-        var dependencies = harness.dependencies
+        var dependencies = live.dependencies
         dependencies.store = MySQLImageStore(pool: deadPool)
         dependencies.health = HealthState()
         dependencies.health.markStarted()
-        harness = ReceiverHarness(pool: harness.pool, root: harness.root, publisher: harness.publisher, health: dependencies.health, dependencies: dependencies)
+        let harness = ReceiverHarness(pool: live.pool, root: live.root, publisher: live.publisher, health: dependencies.health, dependencies: dependencies)
         try await harness.app().test(.router) { client in
             for _ in 0..<3 {
                 try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: jsonBody("{\"path\":\"a.jpg\"}")) { response in
@@ -184,4 +184,5 @@ struct BadInputTests {
 }
 
 import MySQL
+import Observability
 import SharedTestSupport

@@ -170,7 +170,8 @@ struct ReceiverAPITests {
         let harness = try await ReceiverHarness.make()
         defer { Task { await harness.close() } }
         try await harness.app().test(.router) { client in
-            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            let before = try await client.execute(uri: "/readyz", method: .get)
+            #expect(before.status == .ok)
             harness.health.beginDraining()
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
@@ -206,8 +207,10 @@ struct ReceiverNSQTests {
         defer { Task { await harness.close(); producer.shutdown(); try? await nsqd.stop() } }
         try await harness.app().test(.router) { client in
             let body = "{\"paths\":[" + (0..<20).map { "{\"path\":\"n/\($0).jpg\"}" }.joined(separator: ",") + "]}"
-            #expect(try await client.execute(uri: "/images/post", method: .post, headers: jsonHeaders, body: jsonBody(body)).status == .accepted)
-            #expect(try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: jsonBody("{\"path\":\"n/single.jpg\"}")).status == .accepted)
+            let batch = try await client.execute(uri: "/images/post", method: .post, headers: jsonHeaders, body: jsonBody(body))
+            #expect(batch.status == .accepted)
+            let single = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: jsonBody("{\"path\":\"n/single.jpg\"}"))
+            #expect(single.status == .accepted)
         }
         let snapshot = try await nsqd.snapshot()
         #expect(snapshot.publishedCount(topic: "images") == 21)

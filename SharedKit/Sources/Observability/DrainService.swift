@@ -9,17 +9,22 @@ public struct DrainService: Service {
     let health: HealthState
     let drain: Duration
     let logger: Logger
+    let onDrain: @Sendable () -> Void
 
-    public init(health: HealthState, drain: Duration, logger: Logger) {
+    /// `onDrain` runs when the drain starts, for readiness signals other than `/readyz`
+    /// (e.g. gRPC health turning NOT_SERVING).
+    public init(health: HealthState, drain: Duration, logger: Logger, onDrain: @escaping @Sendable () -> Void = {}) {
         self.health = health
         self.drain = drain
         self.logger = logger
+        self.onDrain = onDrain
     }
 
     public func run() async throws {
         health.markStarted()
         try? await gracefulShutdown()
         health.beginDraining()
+        onDrain()
         logger.info("shutdown requested: not ready any more, draining", metadata: ["drain": "\(drain)"])
         // Not cancellable by the graceful shutdown itself: the point is to keep serving meanwhile.
         try? await Task.sleep(for: drain)

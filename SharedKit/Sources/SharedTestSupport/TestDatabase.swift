@@ -14,23 +14,36 @@ public actor TestDatabase {
     private var admin: MySQLConfiguration?
     private var ownServer: MariaDBServer?
 
+    private var starting: Task<MySQLConfiguration, any Error>?
+
     /// Settings of an account that may create databases; `database` is empty.
+    /// Concurrent first callers share one start (actor methods interleave at `await`).
     public func adminConfiguration() async throws -> MySQLConfiguration {
         if let admin { return admin }
+        if let starting { return try await starting.value }
+        let task = Task { try await self.resolveAdmin() }
+        starting = task
+        do {
+            let configuration = try await task.value
+            admin = configuration
+            return configuration
+        } catch {
+            starting = nil
+            throw error
+        }
+    }
+
+    private func resolveAdmin() async throws -> MySQLConfiguration {
         let env = ProcessInfo.processInfo.environment
-        let configuration: MySQLConfiguration
         if let port = env["TEST_MYSQL_PORT"].flatMap(Int.init) {
-            configuration = MySQLConfiguration(
+            return MySQLConfiguration(
                 host: env["TEST_MYSQL_HOST"] ?? "127.0.0.1", port: port, database: "",
                 username: env["TEST_MYSQL_USER"] ?? "test", password: Secret(env["TEST_MYSQL_PASSWORD"] ?? ""))
-        } else {
-            let server = try await MariaDBServer.start()
-            ownServer = server
-            TestServerReaper.register(server)
-            configuration = server.configuration()
         }
-        admin = configuration
-        return configuration
+        let server = try await MariaDBServer.start()
+        ownServer = server
+        TestServerReaper.register(server)
+        return server.configuration()
     }
 
     /// Creates an empty database with a unique name, migrated to the latest schema unless `migrated` is false,
