@@ -21,7 +21,12 @@ struct ProcessorHarness {
         pool: MySQLPool? = nil, grpcPort: Int, maxAttempts: Int = 3, lease: Duration = .seconds(30),
         breakerFailures: Int = 3, coolDown: Duration = .milliseconds(300), v1: Bool = false, owner: String = "worker-a"
     ) async throws -> ProcessorHarness {
-        let pool = try await pool ?? TestDatabase.shared.makeFreshDatabase(poolSize: 12, label: "processor")
+        let database: MySQLPool
+        if let pool {
+            database = pool
+        } else {
+            database = try await TestDatabase.shared.makeFreshDatabase(poolSize: 12, label: "processor")
+        }
         let channel = try FaceRecognitionChannel(host: "127.0.0.1", port: grpcPort)
         let client = channel.client
         let channelTask = Task { try await client.runConnections() }
@@ -29,7 +34,7 @@ struct ProcessorHarness {
         let settings = ProcessorSettings(
             owner: owner, maxAttempts: maxAttempts, retryBase: .milliseconds(20), retryMax: .milliseconds(200), lease: lease,
             recognitionDeadline: .seconds(5), healthDeadline: .seconds(1), unavailableDelay: .milliseconds(100))
-        let repository = ImageRepository(pool: pool)
+        let repository = ImageRepository(pool: database)
         let recognizer: any FaceRecognizer =
             v1 ? GRPCFaceRecognizerV1(client: client, people: repository) : GRPCFaceRecognizer(client: client)
         var logger = Logger(label: "processor-test")
@@ -37,7 +42,7 @@ struct ProcessorHarness {
         let processor = ImageProcessor(
             repository: repository, recognizer: recognizer, breaker: breaker, settings: settings, logger: logger)
         return ProcessorHarness(
-            pool: pool, channel: channel, channelTask: channelTask, breaker: breaker, settings: settings, processor: processor)
+            pool: database, channel: channel, channelTask: channelTask, breaker: breaker, settings: settings, processor: processor)
     }
 
     func close(keepPool: Bool = false) async {

@@ -12,6 +12,17 @@ struct ImageDetailsResponse: Encodable {
         var box: FaceBox
         var person: PersonRef?
         var distance: Double?
+
+        enum CodingKeys: String, CodingKey { case index, box, person, distance }
+
+        /// Unknown faces show `"person": null` rather than leaving the key out.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(index, forKey: .index)
+            try c.encode(box, forKey: .box)
+            try c.encode(person, forKey: .person)
+            try c.encode(distance, forKey: .distance)
+        }
     }
 
     var id: Int64
