@@ -53,6 +53,7 @@ run: setup test-data
 	@$(ROOT)/scripts/run.sh
 
 bench: setup test-data $(BENCH_TARGETS)
+	@python3 $(ROOT)/scripts/bench-report.py
 
 clean:
 	@for p in $(PACKAGES); do rm -rf $(ROOT)/$$p/.build; done

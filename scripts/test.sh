@@ -23,7 +23,7 @@ for pkg in $packages; do
   if [ ! -f "$pkg/Package.swift" ]; then continue; fi
   echo "==> swift test in $pkg"
   start=$(date +%s)
-  (cd "$pkg" && swift test ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -E --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test|passed after|failed after)' 
+  (cd "$pkg" && swift test ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -E --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test)' 
   status=${PIPESTATUS[0]}
   log="$logdir/test-$pkg.log"
   # Swift Testing summary: "Test run with N tests in M suites passed/failed ..."; XCTest: "Executed N tests, with K failures".
