@@ -83,7 +83,15 @@ public struct ImageRepository: KnownImageLookup {
             let mine = try await tx.query(
                 "SELECT id FROM images WHERE id = ? AND status = 3 AND lease_owner = ? FOR UPDATE", [.int(id), .string(owner)])
             guard !mine.isEmpty else { return false }
-            try await tx.execute("DELETE FROM faces WHERE image_id = ?", [.int(id)])
+            // Delete earlier rows by primary key only: a `DELETE ... WHERE image_id = ?` that matches nothing
+            // takes a gap lock, and two such transactions inserting into the same gap deadlock. The
+            // image row's lock (FOR UPDATE above) already keeps other writers of these faces out.
+            let earlier = try await tx.query("SELECT id FROM faces WHERE image_id = ?", [.int(id)])
+            if !earlier.isEmpty {
+                let ids = try earlier.map { MySQLValue.int(try $0.decode("id", as: Int64.self)) }
+                try await tx.execute(
+                    "DELETE FROM faces WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))", ids)
+            }
             if !recognition.faces.isEmpty {
                 let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 var parameters: [MySQLValue] = []

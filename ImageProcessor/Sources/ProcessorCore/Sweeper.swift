@@ -45,7 +45,8 @@ public final class Sweeper: Service {
         public var ranRepublish = false
     }
 
-    static let lockName = "image-processor-sweeper"
+    /// GET_LOCK names are server-wide: the database name keeps two pipelines on one server apart.
+    var lockName: String { "image-processor-sweeper:\(pool.configuration.database)" }
 
     let pool: MySQLPool
     let publisher: (any ImagePublisher)?
@@ -102,8 +103,9 @@ public final class Sweeper: Service {
     private func republish(_ publisher: any ImagePublisher, into report: inout Report) async throws {
         let settings = self.settings
         let logger = self.logger
+        let lockName = self.lockName
         let partial = try await pool.withConnection { connection -> Report? in
-            let locked = try await connection.query("SELECT GET_LOCK(?, 0) AS got", [.string(Self.lockName)])
+            let locked = try await connection.query("SELECT GET_LOCK(?, 0) AS got", [.string(lockName)])
             guard try locked.first?.decode("got", as: Int?.self) == 1 else { return nil }
             var report = Report(ranRepublish: true)
             do {
@@ -148,10 +150,10 @@ public final class Sweeper: Service {
                     }
                 }
             } catch {
-                _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [.string(Self.lockName)])
+                _ = try? await connection.query("SELECT RELEASE_LOCK(?)", [.string(lockName)])
                 throw error
             }
-            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [.string(Self.lockName)])
+            _ = try await connection.query("SELECT RELEASE_LOCK(?)", [.string(lockName)])
             return report
         }
         guard let partial else { return }

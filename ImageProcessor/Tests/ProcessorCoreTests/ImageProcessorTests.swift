@@ -132,7 +132,7 @@ struct ImageProcessorTests {
     func killAndRestart() async throws {
         let script = FaceScript(delay: .milliseconds(150)) { _ in .faces([(person: nil, distance: 0.9), (person: nil, distance: 0.8)]) }
         let server = try await TestGRPCServer.faces(script)
-        let first = try await ProcessorHarness.make(grpcPort: server.port, lease: .seconds(1), owner: "worker-a")
+        let first = try await ProcessorHarness.make(grpcPort: server.port, maxAttempts: 5, lease: .seconds(1), owner: "worker-a")
         defer { Task { await server.stop() } }
         let ids = try await first.insertImages((0..<24).map { "kill/\($0).jpg" })
         let (_, task) = first.startConsumer(maxInFlight: 4)
@@ -143,7 +143,8 @@ struct ImageProcessorTests {
         _ = try? await task.value
         await first.close(keepPool: true)
 
-        let second = try await ProcessorHarness.make(pool: first.pool, grpcPort: server.port, lease: .seconds(1), owner: "worker-b")
+        // The new worker's own lease is longer, so a slow machine never makes it re-claim its own work.
+        let second = try await ProcessorHarness.make(pool: first.pool, grpcPort: server.port, maxAttempts: 5, lease: .seconds(5), owner: "worker-b")
         defer { Task { await second.close() } }
         let (consumer, secondTask) = second.startConsumer(maxInFlight: 4)
         try await second.waitUntil(timeout: .seconds(60), "all processed by the new worker") {

@@ -38,7 +38,7 @@ struct ProcessorHarness {
         let recognizer: any FaceRecognizer =
             v1 ? GRPCFaceRecognizerV1(client: client, people: repository) : GRPCFaceRecognizer(client: client)
         var logger = Logger(label: "processor-test")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["PROCESSOR_TEST_LOG"] == nil ? .critical : .warning
         let processor = ImageProcessor(
             repository: repository, recognizer: recognizer, breaker: breaker, settings: settings, logger: logger)
         return ProcessorHarness(
