@@ -40,26 +40,12 @@ struct FaceRecognitionApplication {
                 "detector": "\(settings.engine.detector.rawValue)", "threshold": "\(settings.matchThreshold)",
                 "database": "\(settings.database)",
             ])
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                // Shutdown runs in reverse: drain, then gRPC finishes in-flight calls, then the engine stops.
-                services: [
-                    .init(service: loader),
-                    .init(service: admin),
-                    .init(service: GRPCServerService(server: grpcServer, logger: logger)),
-                    // Last: shut down first, so readiness drops before anything stops.
-                    .init(service: DrainService(health: health, drain: settings.service.drain, logger: logger) { readiness.beginDraining() }),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await pool.shutdown()
-            throw error
-        }
-        await pool.shutdown()
+        // Shutdown runs in reverse: drain (readiness and gRPC health NOT_SERVING), then gRPC finishes
+        // in-flight calls, then the engine stops.
+        let services: [any Service] = [loader, admin, GRPCServerService(server: grpcServer, logger: logger)]
+        try await ServiceRunner.run(
+            services, health: health, options: settings.service, logger: logger,
+            onDrain: { readiness.beginDraining() }, afterStop: { await pool.shutdown() })
         logger.info("stopped")
     }
 }

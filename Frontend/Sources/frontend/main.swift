@@ -67,23 +67,9 @@ struct FrontendCommand: AsyncParsableCommand {
                 "db": "\(databaseConfiguration)",
             ])
         // DrainService last: on SIGTERM it stops first, reporting not-ready while the server keeps serving.
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: app),
-                .init(service: DrainService(health: health, drain: options.drain, logger: logger)),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
-        // In-flight requests get the shutdown timeout after the drain; then the group cancels them.
-        groupConfiguration.maximumGracefulShutdownDuration = options.drain + options.shutdownTimeout
-        let group = ServiceGroup(configuration: groupConfiguration)
-        do {
-            try await group.run()
-        } catch {
+        try await ServiceRunner.run([app], health: health, options: options, logger: logger, afterStop: {
             await pool.shutdown()
-            throw error
-        }
-        await pool.shutdown()
+        })
         logger.info("frontend stopped")
     }
 }

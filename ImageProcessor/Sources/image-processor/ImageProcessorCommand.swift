@@ -154,27 +154,13 @@ struct ImageProcessorCommand: AsyncParsableCommand {
             ])
         // Reverse order on shutdown: drain (readiness off), admin, sweeper, processor (in-flight work), then
         // the gRPC channel the in-flight work still needs.
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: channel),
-                .init(service: ProcessorService(consumer: consumer, processor: processor, logger: logger)),
-                .init(service: sweeper),
-                .init(service: admin),
-                .init(service: DrainService(health: health, drain: options.drain, logger: logger)),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = options.drain + options.shutdownTimeout
-        do {
-            try await ServiceGroup(configuration: groupConfiguration).run()
-        } catch {
-            logger.error("image-processor stopped with an error", metadata: ["error": "\(error)"])
+        let services: [any Service] = [
+            channel, ProcessorService(consumer: consumer, processor: processor, logger: logger), sweeper, admin,
+        ]
+        try await ServiceRunner.run(services, health: health, options: options, logger: logger, afterStop: {
             producer?.shutdown()
             await pool.shutdown()
-            throw ExitCode.failure
-        }
-        producer?.shutdown()
-        await pool.shutdown()
+        })
         logger.info("image-processor stopped")
     }
 }

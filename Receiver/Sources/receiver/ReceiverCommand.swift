@@ -84,26 +84,12 @@ struct ReceiverCommand: AsyncParsableCommand {
                 "address": "\(host):\(port)", "queue": "\(queueSettings.kind.rawValue)", "db": "\(databaseConfiguration)",
                 "image_root": "\(root)", "auth": "\(settings.apiToken == nil ? "off" : "bearer")",
             ])
-        // Shutdown runs in reverse: DrainService (last) flips readiness and waits, then the server stops
+        // On SIGTERM readiness drops and requests are served through the drain; then the server stops
         // accepting and finishes in-flight requests.
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: app),
-                .init(service: DrainService(health: health, drain: options.drain, logger: logger)),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = options.drain + options.shutdownTimeout
-        do {
-            try await ServiceGroup(configuration: groupConfiguration).run()
-        } catch {
-            logger.error("receiver stopped with an error", metadata: ["error": "\(error)"])
+        try await ServiceRunner.run([app], health: health, options: options, logger: logger, afterStop: {
             producer?.shutdown()
             await pool.shutdown()
-            throw ExitCode.failure
-        }
-        producer?.shutdown()
-        await pool.shutdown()
+        })
         logger.info("receiver stopped")
     }
 }
