@@ -18,8 +18,15 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# A killed server whose parent shell is gone can stay a zombie where nothing reaps orphans (containers,
+# sandboxes): `kill -0` still succeeds on it, so look at the process state too.
+alive() {
+  local pid=$1
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]
+}
+
 running() {
-  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  [ -f "$pidfile" ] && alive "$(cat "$pidfile")"
 }
 
 print_env() {
@@ -73,7 +80,7 @@ case "$cmd" in
     if running; then
       pid=$(cat "$pidfile")
       kill "$pid"
-      for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
+      for _ in $(seq 1 300); do alive "$pid" || exit 0; sleep 0.1; done
       kill -9 "$pid" 2>/dev/null || true
     fi
     ;;

@@ -26,6 +26,12 @@ processor_admin_port=${PROCESSOR_ADMIN_PORT:-8081}
 fr_admin_port=${FR_ADMIN_PORT:-8082}
 mkdir -p "$logs" "$images" "$pids"
 
+# kill -0 also succeeds on a zombie (nothing may reap orphans here), so check the process state.
+alive() {
+  local pid=$1
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]
+}
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bin() {  # bin PACKAGE PRODUCT
@@ -87,7 +93,7 @@ wait_ready() {  # wait_ready NAME URL [SECONDS]
   local name=$1 url=$2 limit=${3:-180}
   for _ in $(seq 1 $((limit * 5))); do
     if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$(cat "$pids/$name")" 2>/dev/null; then
+    if ! alive "$(cat "$pids/$name")"; then
       echo "$name exited; last log lines:" >&2; tail -20 "$logs/$name.log" >&2; return 1
     fi
     sleep 0.2
@@ -109,9 +115,9 @@ stop_service() {  # stop_service NAME [SIGNAL]
   local name=$1 signal=${2:-TERM}
   [ -f "$pids/$name" ] || return 0
   local pid; pid=$(cat "$pids/$name")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill "-$signal" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$pids/$name"
@@ -187,7 +193,7 @@ case "$mode" in
     say "running; Ctrl-C stops everything"
     while true; do
       for s in receiver frontend image-processor face-recognition; do
-        if ! kill -0 "$(cat "$pids/$s" 2>/dev/null || echo 0)" 2>/dev/null; then
+        if ! alive "$(cat "$pids/$s" 2>/dev/null || echo 0)"; then
           echo "$s stopped unexpectedly; see $logs/$s.log" >&2
         fi
       done
@@ -209,8 +215,9 @@ case "$mode" in
     db_env >/dev/null
     ;;
   kill-db)
-    kill -9 "$(cat "$run_dir/mariadb/mysqld.pid")" 2>/dev/null || true
-    sleep 1
+    db_pid=$(cat "$run_dir/mariadb/mysqld.pid")
+    kill -9 "$db_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do alive "$db_pid" || break; sleep 0.1; done
     db_env >/dev/null
     ;;
   *) echo "usage: run.sh [start|stop|restart-service NAME|restart-db|kill-db]" >&2; exit 2 ;;

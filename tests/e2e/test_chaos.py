@@ -43,7 +43,7 @@ def test_chaos(stack):
                     if all(p in accepted for p in batch):
                         break
                 time.sleep(0.5)
-            time.sleep(0.8)
+            time.sleep(2.5)  # spread the photos over all the faults
 
     thread = threading.Thread(target=poster)
     thread.start()
