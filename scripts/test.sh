@@ -23,14 +23,14 @@ for pkg in $packages; do
   if [ ! -f "$pkg/Package.swift" ]; then continue; fi
   echo "==> swift test in $pkg"
   start=$(date +%s)
-  (cd "$pkg" && swift test ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -E --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test)' 
+  (cd "$pkg" && swift test ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -aE --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test)' 
   status=${PIPESTATUS[0]}
   log="$logdir/test-$pkg.log"
   # Swift Testing summary: "Test run with N tests in M suites passed/failed ..."; XCTest: "Executed N tests, with K failures".
-  st_total=$(grep -Eo 'Test run with [0-9]+ test' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-  st_failed=$(grep -Ec '✘ Test .* (failed|recorded)' "$log" || true)
-  xc_total=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -Eo '[0-9]+' | head -1 || echo 0)
-  xc_failed=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -Eo '[0-9]+' | sed -n 2p || echo 0)
+  st_total=$(grep -aEo 'Test run with [0-9]+ test' "$log" | tail -1 | grep -aEo '[0-9]+' || echo 0)
+  st_failed=$(grep -aEc '✘ Test .* (failed|recorded)' "$log" || true)
+  xc_total=$(grep -aEo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -aEo '[0-9]+' | head -1 || echo 0)
+  xc_failed=$(grep -aEo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -aEo '[0-9]+' | sed -n 2p || echo 0)
   pkg_total=$(( ${st_total:-0} + ${xc_total:-0} ))
   pkg_failed=$(( ${st_failed:-0} + ${xc_failed:-0} ))
   if [ "$status" -ne 0 ] && [ "$pkg_failed" -eq 0 ]; then pkg_failed=1; fi
