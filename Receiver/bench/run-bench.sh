@@ -23,8 +23,8 @@ mariadb --no-defaults -h 127.0.0.1 -P "$TEST_MYSQL_PORT" -u "$TEST_MYSQL_USER" -
 migrate="$(cd "$root/SharedKit" && swift build --show-bin-path)/migrate"
 # SharedKit's debug build is shared with other work: reuse its migrate when building it is not possible.
 (cd "$root/SharedKit" && swift build --product migrate >/dev/null 2>&1) || [ -x "$migrate" ]
-(cd "$root/Receiver" && swift build -c release --product receiver >/dev/null)
-receiver="$(cd "$root/Receiver" && swift build -c release --show-bin-path)/receiver"
+(cd "$root/Receiver" && swift build -c release --static-swift-stdlib --product receiver >/dev/null)
+receiver="$(cd "$root/Receiver" && swift build -c release --static-swift-stdlib --show-bin-path)/receiver"
 
 export DB_HOST=127.0.0.1 DB_PORT=$TEST_MYSQL_PORT DB_NAME=$database DB_USER=$TEST_MYSQL_USER DB_PASSWORD=$TEST_MYSQL_PASSWORD
 "$migrate" >/dev/null

@@ -36,13 +36,13 @@ public struct ImageRegistrar: Sendable {
             return PathOutcome(path: path, status: .rejected, reason: error.description, code: error.code)
         }
         let stored = try await store.store([path], markQueued: queueIsTable)[0]
-        if stored.created {
+        if stored.queued {
             queuedCounter.increment()
             await announce([stored.id])
         } else {
             duplicateCounter.increment()
         }
-        return PathOutcome(path: path, id: stored.id, status: stored.created ? .queued : .duplicate)
+        return PathOutcome(path: path, id: stored.id, status: stored.queued ? .queued : .duplicate)
     }
 
     /// One outcome per path, in order. Throws only when the store fails (nothing was stored then).
@@ -65,8 +65,8 @@ public struct ImageRegistrar: Sendable {
             let stored = try await store.store(valid, markQueued: queueIsTable)
             var created: [Int64] = []
             for (index, item) in zip(validIndices, stored) {
-                outcomes[index] = PathOutcome(path: item.path, id: item.id, status: item.created ? .queued : .duplicate)
-                if item.created { created.append(item.id) }
+                outcomes[index] = PathOutcome(path: item.path, id: item.id, status: item.queued ? .queued : .duplicate)
+                if item.queued { created.append(item.id) }
             }
             if !created.isEmpty { queuedCounter.increment(by: Int64(created.count)) }
             if created.count < stored.count { duplicateCounter.increment(by: Int64(stored.count - created.count)) }

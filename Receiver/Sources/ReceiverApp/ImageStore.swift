@@ -1,16 +1,17 @@
 import Foundation
 import Models
 
-/// One path after it was stored: its row id and whether this call created the row.
+/// One path after it was stored: its row id and whether this call queued it: a new row, or a row
+/// that had failed and was reset to pending (re-posting a failed image is how a user retries it).
 public struct StoredPath: Sendable, Equatable {
     public var path: String
     public var id: Int64
-    public var created: Bool
+    public var queued: Bool
 
-    public init(path: String, id: Int64, created: Bool) {
+    public init(path: String, id: Int64, queued: Bool) {
         self.path = path
         self.id = id
-        self.created = created
+        self.queued = queued
     }
 }
 
@@ -31,7 +32,8 @@ public struct ImageDetails: Sendable, Equatable {
 /// Where the Receiver keeps images. The seam between the HTTP layer and the database, so the
 /// handlers can be exercised against another store (and the MySQL one on its own).
 public protocol ImageStore: Sendable {
-    /// Inserts pending rows for `paths` in one transaction; an existing path keeps its row and id.
+    /// Inserts pending rows for `paths` in one transaction; an existing path keeps its row and id, and
+    /// a failed one goes back to pending with its attempts reset.
     /// `markQueued` sets `queued_at` at once (the MySQL queue: the row is the queue entry).
     func store(_ paths: [String], markQueued: Bool) async throws -> [StoredPath]
     /// Records that the ids were published (NSQ): the sweeper leaves them alone from now on.

@@ -14,28 +14,47 @@ public struct MySQLImageStore: ImageStore {
     }
 
     /// The hot path: one round trip. With `id = LAST_INSERT_ID(id)` the insert id is the existing
-    /// row's id on a duplicate, and the affected-row count tells the two cases apart (1 new, 0 existing).
+    /// row's id on a duplicate. The affected-row count tells the cases apart: 1 new row, 2 a failed row
+    /// reset to pending, 0 an existing row left alone.
     private func storeOne(_ path: String, markQueued: Bool) async throws -> StoredPath {
         let sql =
             markQueued
-            ? "INSERT INTO images (path, status, queued_at) VALUES (?, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
-            : "INSERT INTO images (path, status) VALUES (?, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
+            ? "INSERT INTO images (path, status, queued_at) VALUES (?, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NOW(6)"))"
+            : "INSERT INTO images (path, status) VALUES (?, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NULL"))"
         let result = try await pool.execute(sql, [.string(path)])
-        return StoredPath(path: path, id: Int64(result.lastInsertID), created: result.affectedRows == 1)
+        return StoredPath(path: path, id: Int64(result.lastInsertID), queued: result.affectedRows > 0)
     }
 
-    /// A batch in one transaction: rows that exist before are duplicates, the rest are inserted with
-    /// one multi-row INSERT IGNORE (a path inserted concurrently by another request is ignored, not an
-    /// error) and all ids are read back with one SELECT.
+    /// Assignments that put a failed row (status 2) back to pending and leave any other row unchanged.
+    /// MariaDB applies them left to right, so `status` must come last: the others test its old value.
+    static func retryFailed(queuedAt: String) -> String {
+        let failed = ImageStatus.failed.rawValue
+        return """
+            attempts = IF(status = \(failed), 0, attempts), last_error = IF(status = \(failed), NULL, last_error), \
+            next_attempt_at = IF(status = \(failed), NULL, next_attempt_at), \
+            lease_owner = IF(status = \(failed), NULL, lease_owner), lease_expires_at = IF(status = \(failed), NULL, lease_expires_at), \
+            queued_at = IF(status = \(failed), \(queuedAt), queued_at), status = IF(status = \(failed), \(ImageStatus.pending.rawValue), status)
+            """
+    }
+
+    /// A batch in one transaction: rows that exist before are duplicates (failed ones are reset to pending
+    /// and count as queued), the rest are inserted with one multi-row INSERT IGNORE (a path inserted
+    /// concurrently by another request is ignored, not an error) and all ids are read back with one SELECT.
     private func storeBatch(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
         var unique: [String] = []
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted { unique.append(path) }
         let placeholders = Array(repeating: "?", count: unique.count).joined(separator: ",")
         let parameters = unique.map { MySQLValue.string($0) }
-        let (existing, all) = try await pool.transaction { tx -> (Set<String>, [String: Int64]) in
-            let before = try await tx.query("SELECT path FROM images WHERE path IN (\(placeholders))", parameters)
-            let existing = Set(try before.map { try $0.decode("path", as: String.self) })
+        let (queued, all) = try await pool.transaction { tx -> (Set<String>, [String: Int64]) in
+            let before = try await tx.query("SELECT path, status FROM images WHERE path IN (\(placeholders))", parameters)
+            var existing = Set<String>()
+            var failed: [MySQLValue] = []
+            for row in before {
+                let path = try row.decode("path", as: String.self)
+                existing.insert(path)
+                if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue { failed.append(.string(path)) }
+            }
             let fresh = unique.filter { !existing.contains($0) }
             if !fresh.isEmpty {
                 let row = markQueued ? "(?, 0, NOW(6))" : "(?, 0)"
@@ -43,16 +62,24 @@ public struct MySQLImageStore: ImageStore {
                 let values = Array(repeating: row, count: fresh.count).joined(separator: ",")
                 try await tx.execute("INSERT IGNORE INTO images \(columns) VALUES \(values)", fresh.map { .string($0) })
             }
+            if !failed.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE images SET \(Self.retryFailed(queuedAt: markQueued ? "NOW(6)" : "NULL"))
+                    WHERE status = \(ImageStatus.failed.rawValue) AND path IN (\(Array(repeating: "?", count: failed.count).joined(separator: ",")))
+                    """, failed)
+            }
             let rows = try await tx.query("SELECT id, path FROM images WHERE path IN (\(placeholders))", parameters)
             var all: [String: Int64] = [:]
             for row in rows { all[try row.decode("path", as: String.self)] = try row.decode("id", as: Int64.self) }
-            return (existing, all)
+            let queued = Set(fresh).union(failed.compactMap { $0.string })
+            return (queued, all)
         }
         var reported = Set<String>()
         return try paths.map { path in
             guard let id = all[path] else { throw MySQLError(kind: .usage, message: "stored path \(path) not found again") }
             let first = reported.insert(path).inserted
-            return StoredPath(path: path, id: id, created: first && !existing.contains(path))
+            return StoredPath(path: path, id: id, queued: first && queued.contains(path))
         }
     }
 

@@ -40,6 +40,42 @@ struct ReceiverAPITests {
         #expect(harness.publisher.published.count == 1)
     }
 
+    @Test("re-posting a failed image retries it: same id, pending again, attempts reset, announced again")
+    func repostFailedRetries() async throws {
+        let harness = try await ReceiverHarness.make()
+        defer { Task { await harness.close() } }
+        let failSQL = "UPDATE images SET status = 2, attempts = 5, last_error = 'gave up', queued_at = NULL WHERE path = ?"
+        try await harness.app().test(.router) { client in
+            let body = jsonBody("{\"path\":\"people/obama2.jpg\"}")
+            let first = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: body)
+            let id = try #require(first.json["id"] as? Int)
+            try await harness.pool.execute(failSQL, [.string("people/obama2.jpg")])
+            let retry = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: body)
+            #expect(retry.status == .accepted)
+            #expect(retry.json["status"] as? String == "queued")
+            #expect(retry.json["id"] as? Int == id)
+            // Pending now, so a further post is a plain duplicate again.
+            let again = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: body)
+            #expect(again.json["status"] as? String == "duplicate")
+
+            // Batch: a failed path among new and processed ones.
+            try await harness.pool.execute(failSQL, [.string("people/obama2.jpg")])
+            try await harness.pool.execute("INSERT INTO images (path, status) VALUES ('done.jpg', 1)")
+            let batch = try await client.execute(
+                uri: "/images/post", method: .post, headers: jsonHeaders,
+                body: jsonBody("{\"paths\":[{\"path\":\"people/obama2.jpg\"},{\"path\":\"done.jpg\"},{\"path\":\"new.jpg\"}]}"))
+            let results = batch.json["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["status"] as? String } == ["queued", "duplicate", "queued"])
+            #expect(results.first?["id"] as? Int == id)
+        }
+        let reset = "SELECT COUNT(*) FROM images WHERE path = 'people/obama2.jpg' AND status = 0 AND attempts = 0 AND last_error IS NULL AND queued_at IS NOT NULL"
+        #expect(try await harness.count(reset) == 1)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE path = 'done.jpg' AND status = 1") == 1)
+        // First post, single retry, batch (retry + new): three announcements.
+        #expect(harness.publisher.published.count == 3)
+        #expect(harness.publisher.published[2].count == 2)
+    }
+
     @Test("a batch is stored in one transaction and announced with one publish call")
     func batch() async throws {
         let harness = try await ReceiverHarness.make()
