@@ -15,6 +15,6 @@ fr-test-data:
 
 fr-bench: fr-test-data
 	@mkdir -p $(FR_ROOT)/.build-logs
-	cd $(FR_DIR) && swift build -c release --product face-bench
-	cd $(FR_DIR) && set -o pipefail && "$$(swift build -c release --show-bin-path)/face-bench" $(FR_BENCH_ARGS) \
+	cd $(FR_DIR) && swift build -c release --static-swift-stdlib --product face-bench
+	cd $(FR_DIR) && set -o pipefail && "$$(swift build -c release --static-swift-stdlib --show-bin-path)/face-bench" $(FR_BENCH_ARGS) \
 	  | tee $(FR_ROOT)/.build-logs/fr-bench.txt

@@ -6,7 +6,7 @@ BENCH_TARGETS += sharedkit-bench
 sharedkit-bench:
 	@env_lines=$$($(SHAREDKIT_ROOT)/scripts/mariadb.sh start $(SHAREDKIT_ROOT)/.cache/bench-mariadb) && \
 	  export $$(echo "$$env_lines" | xargs) && \
-	  cd $(SHAREDKIT_ROOT)/SharedKit && swift build -c release --product sharedkit-bench && \
+	  cd $(SHAREDKIT_ROOT)/SharedKit && swift build -c release --static-swift-stdlib --product sharedkit-bench && \
 	  mkdir -p $(SHAREDKIT_ROOT)/.build-logs && \
 	  .build/release/sharedkit-bench | tee $(SHAREDKIT_ROOT)/.build-logs/bench-sharedkit.txt; \
 	  status=$$?; $(SHAREDKIT_ROOT)/scripts/mariadb.sh stop $(SHAREDKIT_ROOT)/.cache/bench-mariadb; exit $$status

@@ -8,7 +8,8 @@
 #  5. a "pod": one network namespace (a paused container) holding a throwaway MariaDB, the migrate
 #     image run once, then all four services started with the Kubernetes securityContext
 #     (read-only root, uid 10001, no capabilities, no-new-privileges); each must answer /healthz and
-#     /readyz with 200, and exit 0 on SIGTERM within 30 s (DRAIN_SECONDS=2 + in-flight work)
+#     /readyz with 200, a photo posted to the receiver is identified (Obama), and each exits 0 on
+#     SIGTERM within 30 s (DRAIN_SECONDS=2 + in-flight work)
 #  6. image sizes; everything started here is stopped again (also on failure)
 set -euo pipefail
 source "$(dirname "$0")/images-common.sh"
@@ -32,7 +33,7 @@ cleanup() {
   if [[ -n "${DOCKER_HOST:-}" ]] && docker version >/dev/null 2>&1; then
     for c in $(docker ps -aq --filter "label=face-pipeline-smoke=1"); do docker rm -f "$c" >/dev/null 2>&1; done
   fi
-  "$ROOT/tests/rolling/mariadb.sh" stop "$SMOKE_DIR/db" >/dev/null 2>&1
+  "$ROOT/scripts/mariadb.sh" stop "$SMOKE_DIR/db" >/dev/null 2>&1
   if [[ $started_dockerd == 1 ]]; then "$ROOT/scripts/images-dockerd.sh" stop; fi
 }
 trap cleanup EXIT
@@ -75,13 +76,16 @@ if [[ $failures -gt 0 ]]; then die "$failures static check(s) failed"; fi
 
 log "5/6 pod smoke test"
 rm -rf "$SMOKE_DIR"; mkdir -p "$SMOKE_DIR/images/known_people"
+# One known person and one photo of him, for the end-to-end check through the containers.
+cp "$ROOT/.cache/photos/obama.jpg" "$SMOKE_DIR/images/known_people/obama.jpg"
+cp "$ROOT/.cache/photos/obama2.jpg" "$SMOKE_DIR/images/obama2.jpg"
 chown -R 10001:10001 "$SMOKE_DIR/images"
 # The "pause" container owns the network namespace every other container joins (like a pod).
 docker run -d --name "$POD" --label face-pipeline-smoke=1 --network none --entrypoint sleep \
   "$(image_ref migrate)" infinity >/dev/null
 pod_pid="$(docker inspect -f '{{.State.Pid}}' "$POD")"
 in_pod() { nsenter -t "$pod_pid" -n "$@"; }
-in_pod "$ROOT/tests/rolling/mariadb.sh" start "$SMOKE_DIR/db" 3306 >/dev/null
+in_pod "$ROOT/scripts/mariadb.sh" start "$SMOKE_DIR/db" 3306 >/dev/null
 # shellcheck disable=SC1091
 source "$SMOKE_DIR/db/env"
 db_env=(-e "DB_HOST=127.0.0.1" -e "DB_PORT=$DB_PORT" -e "DB_NAME=$DB_NAME" -e "DB_USER=$DB_USER"
@@ -99,6 +103,10 @@ if docker run --rm "${hardening[@]}" "${db_env[@]}" "$(image_ref migrate)" >"$SM
 else
   fail "migrate exited non-zero: $(tail -5 "$SMOKE_DIR/migrate.log")"
 fi
+
+sql() { in_pod mariadb --no-defaults --protocol=socket --socket="$SMOKE_DIR/db/mysqld.sock" -uroot -N "$DB_NAME" -e "$1"; }
+sql "INSERT INTO person (name) VALUES ('Barack Obama');
+     INSERT INTO person_images (image_name, person_id) SELECT 'obama.jpg', id FROM person WHERE name = 'Barack Obama';"
 
 declare -A ADMIN_PORT=([receiver]=8000 [image-processor]=8081 [face-recognition]=8082 [frontend]=8080)
 # image-processor and face-recognition both default their admin port to 8081: the image sets
@@ -130,6 +138,27 @@ for name in "${SERVICES[@]}"; do
   done
 done
 if in_pod bash -c 'exec 3<>/dev/tcp/127.0.0.1/50051' 2>/dev/null; then ok "face-recognition gRPC port 50051 open"; else fail "face-recognition: nothing listens on 50051"; fi
+
+# A photo through the containers: receiver -> MySQL queue -> image-processor -> face-recognition (models
+# in its image, gallery from known_people/) -> MySQL, read back through the receiver.
+posted="$(in_pod curl -fsS -m 10 -H 'Content-Type: application/json' -d '{"path":"obama2.jpg"}' \
+          http://127.0.0.1:8000/image/post || true)"
+id="$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$posted")"
+who=""
+if [[ -n "$id" ]]; then
+  for _ in $(seq 1 240); do
+    who="$(sql "SELECT CONCAT(i.status, ':', COALESCE(p.name, '')) FROM images i LEFT JOIN person p ON p.id = i.person WHERE i.id = $id")"
+    [[ "$who" == 1:* || "$who" == 2:* ]] && break
+    sleep 0.5
+  done
+fi
+details="$(in_pod curl -fsS -m 5 "http://127.0.0.1:8000/images/${id:-0}" || true)"
+if [[ "$who" == "1:Barack Obama" && "$details" == *'"name":"Barack Obama"'* ]]; then
+  ok "obama2.jpg posted to the receiver container was identified as Barack Obama (image $id)"
+else
+  fail "end-to-end through the containers: post '$posted', row '$who', details '${details:0:300}'"
+  for name in image-processor face-recognition; do docker logs --tail 15 "face-pipeline-smoke-$name" >&2 || true; done
+fi
 
 # Graceful shutdown: SIGTERM, drain (DRAIN_SECONDS=2), exit 0 before docker's SIGKILL.
 for name in frontend image-processor receiver face-recognition; do

@@ -2,8 +2,11 @@
 # A private MariaDB server (Debian's mariadb-server) with its data under a git-ignored folder.
 #   scripts/mariadb.sh start DATADIR [PORT]   start (initialising DATADIR on first use); prints env lines
 #   scripts/mariadb.sh stop DATADIR           clean shutdown
-#   scripts/mariadb.sh env DATADIR            print TEST_MYSQL_*/DB_* lines for a running server
-# A TCP user app/app-password with all privileges is created on first start.
+#   scripts/mariadb.sh env DATADIR            print TEST_MYSQL_* lines for a running server
+# A TCP user app/app-password with all privileges and the database $DB_NAME (default kube) are created on
+# start, and DATADIR/env holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (what the services read).
+# The server listens on 127.0.0.1 of the current network namespace only (the image smoke test starts it
+# inside a pod's namespace with nsenter) and runs as the invoking user.
 set -euo pipefail
 
 cmd=${1:?usage: mariadb.sh start|stop|env DATADIR [PORT]}
@@ -13,6 +16,8 @@ pidfile="$datadir/mysqld.pid"
 portfile="$datadir/port"
 user=app
 password=app-password
+db_name=${DB_NAME:-kube}
+run_as=$(id -un)
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -42,7 +47,7 @@ case "$cmd" in
     if running; then print_env; exit 0; fi
     mkdir -p "$datadir"
     if [ ! -d "$datadir/mysql" ]; then
-      mariadb-install-db --no-defaults --user=root --datadir="$datadir" \
+      mariadb-install-db --no-defaults --user="$run_as" --datadir="$datadir" \
         --auth-root-authentication-method=socket --skip-test-db >"$datadir/install.log" 2>&1 \
         || { cat "$datadir/install.log" >&2; exit 1; }
     fi
@@ -57,16 +62,22 @@ case "$cmd" in
     fi
     echo "$port" >"$portfile"
     mariadbd_bin=$(command -v mariadbd || echo /usr/sbin/mariadbd)
-    nohup "$mariadbd_bin" --no-defaults --user=root --datadir="$datadir" --socket="$sock" --port="$port" \
+    # setsid: out of the caller's process group, so a Ctrl-C meant for the caller does not kill the
+    # server mid-write; `stop` shuts it down cleanly.
+    setsid "$mariadbd_bin" --no-defaults --user="$run_as" --datadir="$datadir" --socket="$sock" --port="$port" \
       --bind-address=127.0.0.1 --skip-log-bin --skip-name-resolve --max-connections=1000 \
       --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
-      --log-error="$datadir/error.log" --pid-file="$pidfile" >/dev/null 2>&1 &
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+      --log-error="$datadir/error.log" --pid-file="$pidfile" >/dev/null 2>&1 </dev/null &
     for _ in $(seq 1 300); do
       if [ -S "$sock" ] && mariadb --no-defaults --socket="$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
         mariadb --no-defaults --socket="$sock" -uroot -e "
+          CREATE DATABASE IF NOT EXISTS \`$db_name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
           CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$password';
           GRANT ALL PRIVILEGES ON *.* TO '$user'@'127.0.0.1' WITH GRANT OPTION;
           FLUSH PRIVILEGES;"
+        printf 'DB_HOST=127.0.0.1\nDB_PORT=%s\nDB_NAME=%s\nDB_USER=%s\nDB_PASSWORD=%s\n' \
+          "$port" "$db_name" "$user" "$password" >"$datadir/env"
         print_env
         exit 0
       fi

@@ -42,23 +42,23 @@ build_all() {
   for p in SharedKit FaceRecognition ImageProcessor Receiver Frontend; do
     say "building $p ($build; the first build takes a few minutes)"
     local flags=()
-    [ "$build" = release ] && flags=(-c release)
+    [ "$build" = release ] && flags=(-c release --static-swift-stdlib)  # the flags of `make release`: its build is reused
     (cd "$root/$p" && swift build "${flags[@]}" 2>&1 | grep -E --line-buffered '^(error|warning: unre)|Compiling [A-Za-z]+ |Build complete' \
       | awk '/Compiling/ { n++; if (n % 25 == 0) print "    ... " $0; next } { print "    " $0 }')
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build of $p failed" >&2; exit 1; }
   done
 }
 
+# Starts MariaDB if needed (it creates the database) and exports the DB_* settings it wrote.
 db_env() {
-  local lines
-  lines=$(scripts/mariadb.sh start "$run_dir/mariadb")
-  export DB_HOST=127.0.0.1
-  DB_PORT=$(echo "$lines" | sed -n 's/^TEST_MYSQL_PORT=//p'); export DB_PORT
-  export DB_USER=app DB_PASSWORD=app-password DB_NAME=kube
+  DB_NAME=kube scripts/mariadb.sh start "$run_dir/mariadb" >/dev/null
+  set -a
+  # shellcheck disable=SC1091
+  . "$run_dir/mariadb/env"
+  set +a
 }
 
 ensure_database() {
-  mariadb --no-defaults --socket="$run_dir/mariadb/mysqld.sock" -uroot -e "CREATE DATABASE IF NOT EXISTS kube CHARACTER SET utf8mb4"
   "$(bin SharedKit migrate)" --wait-seconds 60 >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log"; exit 1; }
 }
 

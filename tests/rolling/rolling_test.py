@@ -2,7 +2,7 @@
 """Zero-downtime proof: replace both Receiver replicas behind HAProxy under steady load.
 
 What a Kubernetes RollingUpdate with maxSurge 1 / maxUnavailable 0 does, with real processes:
-  MariaDB (throwaway, tests/rolling/mariadb.sh) + `migrate`
+  MariaDB (throwaway, scripts/mariadb.sh) + `migrate`
   HAProxy in front, health-checking GET /readyz every 500 ms (100 ms after a failure; fall 2, rise 1),
   no retries
   two receivers (--queue mysql), then for each old replica: start a new one on a new port, wait
@@ -34,6 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+MARIADB_SH = ROOT / "scripts" / "mariadb.sh"
 
 
 def log(message: str) -> None:
@@ -65,14 +66,17 @@ class Database:
         self.env: dict[str, str] = {}
 
     def start(self) -> None:
-        subprocess.run([str(HERE / "mariadb.sh"), "start", str(self.dir)], check=True, stdout=subprocess.DEVNULL)
+        # A fresh server every run: stop one a crashed earlier run left behind, drop its data.
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        subprocess.run([str(MARIADB_SH), "start", str(self.dir)], check=True, stdout=subprocess.DEVNULL)
         for line in (self.dir / "env").read_text().splitlines():
             key, _, value = line.partition("=")
             self.env[key] = value
         log(f"MariaDB on 127.0.0.1:{self.env['DB_PORT']}")
 
     def stop(self) -> None:
-        subprocess.run([str(HERE / "mariadb.sh"), "stop", str(self.dir)], check=False)
+        subprocess.run([str(MARIADB_SH), "stop", str(self.dir)], check=False)
 
     def query(self, sql: str) -> list[list[str]]:
         out = subprocess.run(
