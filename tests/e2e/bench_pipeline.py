@@ -23,6 +23,25 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def one_at_a_time(stack, count: int) -> dict:
+    """Latency without a backlog: post one photo, poll until it is processed, then the next."""
+    times = []
+    for i in range(count):
+        source = SOURCES[i % len(SOURCES)]
+        path = stack.add_photo(PHOTOS / source, f"single/{i:04d}_{source}")
+        start = time.perf_counter()
+        code, body = stack.http("POST", f"{stack.receiver}/image/post", {"path": path})
+        assert code == 202, body
+        while True:
+            code, image = stack.http("GET", f"{stack.receiver}/images/{body['id']}")
+            if code == 200 and image["status"] in ("processed", "failed"):
+                break
+            time.sleep(0.005)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"photos": count, "p50": round(statistics.median(times), 1), "max": round(times[-1], 1)}
+
+
 def main():
     count = int(os.environ.get("BENCH_IMAGES", "120"))
     run_dir = ROOT / ".cache" / "bench-run"
@@ -65,6 +84,7 @@ def main():
         elapsed = time.time() - start
         stop.set()
         sampler.join()
+        single = one_at_a_time(stack, int(os.environ.get("BENCH_SINGLE_IMAGES", "18")))
         id_list = ",".join(map(str, ids))
         rows = stack.sql("SELECT TIMESTAMPDIFF(MICROSECOND, created_at, updated_at) FROM images "
                          f"WHERE id IN ({id_list}) AND status = 1")
@@ -74,12 +94,15 @@ def main():
         result = {
             "images": count, "seconds": round(elapsed, 2), "images_per_second": round(count / elapsed, 2),
             "time_to_identified_ms": {"p50": round(p50, 1), "p99": round(p99, 1)},
+            "single_photo_ms": single,
             "rss_mib": {s: {"idle": round(idle[s], 1), "under_load": round(peak[s], 1)} for s in SERVICES},
             "cores": os.cpu_count(),
         }
         print(f"\n== end-to-end ({count} photos, {os.cpu_count()} cores, MySQL queue, release build) ==")
         print(f"throughput:           {result['images_per_second']:.2f} images/s ({elapsed:.1f} s)")
         print(f"time to identified:   p50 {p50:.0f} ms, p99 {p99:.0f} ms (posted in batches of 50: includes queueing)")
+        print(f"one photo at a time:  p50 {single['p50']:.0f} ms, max {single['max']:.0f} ms "
+              f"(POST to processed as a client sees it, idle pipeline, {single['photos']} photos)")
         print("%-18s %10s %12s" % ("RSS (MiB)", "idle", "under load"))
         for s in SERVICES:
             print("%-18s %10.1f %12.1f" % (s, idle[s], peak[s]))

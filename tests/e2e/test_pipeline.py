@@ -86,6 +86,9 @@ def test_pipeline_end_to_end(stack):
     dupes = stack.sql("SELECT image_id, face_index, COUNT(*) c FROM faces WHERE image_id IS NOT NULL "
                       "GROUP BY image_id, face_index HAVING c > 1")
     assert dupes == []
+    # Every probe face keeps its 128-d descriptor (512 bytes of float32), as gallery faces do.
+    sizes = stack.sql("SELECT DISTINCT LENGTH(descriptor) FROM faces")
+    assert [int(n) for (n,) in sizes] == [512], sizes
     # The frontend's counts agree with the database.
     code, stats = stack.http("GET", f"{stack.frontend}/api/stats")
     assert code == 200

@@ -134,6 +134,7 @@ public struct FaceRecognitionServiceV2: Facerecog_V2_FaceRecognition.SimpleServi
         message.index = UInt32(clamping: face.index)
         message.box = Self.message(face.face.box)
         message.detectionScore = face.face.score
+        message.descriptor = face.face.descriptor.values
         if includeLandmarks {
             message.landmarks = face.face.landmarks.map { point in
                 var message = Facerecog_V2_Point()

@@ -39,6 +39,19 @@ struct IdentifyV2Tests {
         let fromBytes = try await server.identifyV2(data: bytes)
         #expect(fromBytes.faces.first?.nearest.personName == "Barack Obama")
         #expect(fromBytes.faces.first?.known == true)
+
+        // Descriptors: 128 floats, the same for the same photo, close for the same person, far otherwise.
+        #expect(face.descriptor.count == 128)
+        let again = try await server.identifyV2(path: "unknown_people/obama2.jpg")
+        #expect(again.faces.first?.descriptor == face.descriptor)
+        let otherObama = try #require(fromBytes.faces.first?.descriptor)
+        #expect(Self.distance(face.descriptor, otherObama) < 0.6)
+        #expect(group.faces.allSatisfy { $0.descriptor.count == 128 && Self.distance(face.descriptor, $0.descriptor) > 0.6 })
+    }
+
+    static func distance(_ a: [Float], _ b: [Float]) -> Double {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()
     }
 
     @Test func badRequestsGetTheRightStatus() async throws {

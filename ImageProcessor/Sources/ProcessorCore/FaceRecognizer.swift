@@ -8,7 +8,7 @@ public struct RecognizedFace: Sendable, Equatable {
     public var personID: Int64?
     /// Distance to the nearest known face (recorded even for unknown faces, for tuning).
     public var distance: Double?
-    /// Empty when the service does not send descriptors (v2 does not).
+    /// 512 bytes of little-endian float32 (`FaceDescriptor.littleEndianBytes`); empty when the service sent none.
     public var descriptor: [UInt8]
 
     public init(index: Int, box: FaceBox, personID: Int64?, distance: Double?, descriptor: [UInt8] = []) {

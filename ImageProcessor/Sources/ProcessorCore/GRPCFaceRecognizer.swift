@@ -27,7 +27,10 @@ public struct GRPCFaceRecognizer<Transport: ClientTransport>: FaceRecognizer {
                 index: Int(face.index),
                 box: FaceBox(left: Int(face.box.left), top: Int(face.box.top), right: Int(face.box.right), bottom: Int(face.box.bottom)),
                 personID: face.known && face.hasNearest ? face.nearest.personID : nil,
-                distance: face.hasNearest ? face.nearest.distance : nil)
+                distance: face.hasNearest ? face.nearest.distance : nil,
+                // Stored as the gallery stores its own: 512 bytes of little-endian float32. A server that
+                // sends none (older v2) or a malformed one leaves it empty rather than failing the image.
+                descriptor: FaceDescriptor(face.descriptor)?.littleEndianBytes ?? [])
         }
         return Recognition(faces: recognized)
     }

@@ -3,6 +3,7 @@ import GRPCCore
 import ImageQueue
 import MySQL
 import SharedTestSupport
+import Models
 import Testing
 
 @testable import ProcessorCore
@@ -56,6 +57,13 @@ struct ImageProcessorTests {
         #expect(try faces[1].decode("distance", as: Double.self) == 0.41)
         #expect(try faces[2].decode("distance", as: Double?.self) == 0.8)
         #expect(try faces[1].decode("box_right", as: Int.self) == 60)
+        // Descriptors are stored as the gallery stores its own; a malformed one is stored empty.
+        let blobs = try await harness.pool.query(
+            "SELECT descriptor FROM faces WHERE image_id = ? ORDER BY face_index", [.int(id)]
+        ).map { try $0.decode("descriptor", as: [UInt8].self) }
+        #expect(FaceDescriptor(littleEndianBytes: blobs[1])?.values == (0..<128).map { 1 + Float($0) / 128 })
+        #expect(blobs[0].count == 512)
+        #expect(blobs[2].isEmpty)
 
         // Reprocessing (e.g. an operator resets the row): still one set of face rows.
         try await harness.pool.execute("UPDATE images SET status = 0 WHERE id = ?", [.int(id)])

@@ -46,6 +46,8 @@ final class FaceScript: Sendable {
                 face.nearest.personID = spec.person ?? 99
                 face.nearest.personName = "p\(spec.person ?? 99)"
                 face.nearest.distance = spec.distance
+                // A recognisable descriptor per face; face 2 sends a malformed one (too short).
+                face.descriptor = index == 2 ? [1, 2, 3] : (0..<128).map { Float(index) + Float($0) / 128 }
                 return face
             }
             return response

@@ -181,6 +181,12 @@ public nonisolated struct Facerecog_V2_Face: @unchecked Sendable {
     set {_uniqueStorage()._detectionScore = newValue}
   }
 
+  /// dlib's 128-d face descriptor: what `nearest` was matched with, for callers that keep or compare faces.
+  public var descriptor: [Float] {
+    get {_storage._descriptor}
+    set {_uniqueStorage()._descriptor = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -616,7 +622,7 @@ nonisolated extension Facerecog_V2_Candidate: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Face"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}box\0\u{1}landmarks\0\u{1}known\0\u{1}nearest\0\u{3}runner_up\0\u{3}detection_score\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}box\0\u{1}landmarks\0\u{1}known\0\u{1}nearest\0\u{3}runner_up\0\u{3}detection_score\0\u{1}descriptor\0")
 
   fileprivate class _StorageClass {
     var _index: UInt32 = 0
@@ -626,6 +632,7 @@ nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._M
     var _nearest: Facerecog_V2_Candidate? = nil
     var _runnerUp: Facerecog_V2_Candidate? = nil
     var _detectionScore: Double = 0
+    var _descriptor: [Float] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -643,6 +650,7 @@ nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._M
       _nearest = source._nearest
       _runnerUp = source._runnerUp
       _detectionScore = source._detectionScore
+      _descriptor = source._descriptor
     }
   }
 
@@ -668,6 +676,7 @@ nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._M
         case 5: try { try decoder.decodeSingularMessageField(value: &_storage._nearest) }()
         case 6: try { try decoder.decodeSingularMessageField(value: &_storage._runnerUp) }()
         case 7: try { try decoder.decodeSingularDoubleField(value: &_storage._detectionScore) }()
+        case 8: try { try decoder.decodeRepeatedFloatField(value: &_storage._descriptor) }()
         default: break
         }
       }
@@ -701,6 +710,9 @@ nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._M
       if _storage._detectionScore.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._detectionScore, fieldNumber: 7)
       }
+      if !_storage._descriptor.isEmpty {
+        try visitor.visitPackedFloatField(value: _storage._descriptor, fieldNumber: 8)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -717,6 +729,7 @@ nonisolated extension Facerecog_V2_Face: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._nearest != rhs_storage._nearest {return false}
         if _storage._runnerUp != rhs_storage._runnerUp {return false}
         if _storage._detectionScore != rhs_storage._detectionScore {return false}
+        if _storage._descriptor != rhs_storage._descriptor {return false}
         return true
       }
       if !storagesAreEqual {return false}
