@@ -315,7 +315,7 @@ public actor GalleryStore {
         while start < ids.count {
             let batch = Array(ids[start..<min(start + 1000, ids.count)])
             start += batch.count
-            let placeholders = Array(repeating: "?", count: batch.count).joined(separator: ",")
+            let placeholders = SQLPlaceholders.list(batch.count)
             let rows = try await pool.query(
                 "SELECT id, descriptor FROM faces WHERE id IN (\(placeholders)) ORDER BY id", batch.map { .int($0) })
             for row in rows {

@@ -90,7 +90,7 @@ public struct ImageRepository: KnownImageLookup {
             if !earlier.isEmpty {
                 let ids = try earlier.map { MySQLValue.int(try $0.decode("id", as: Int64.self)) }
                 try await tx.execute(
-                    "DELETE FROM faces WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))", ids)
+                    "DELETE FROM faces WHERE id IN (\(SQLPlaceholders.list(ids.count)))", ids)
             }
             if !recognition.faces.isEmpty {
                 let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -106,7 +106,7 @@ public struct ImageRepository: KnownImageLookup {
                 try await tx.execute(
                     """
                     INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id, distance)
-                    VALUES \(Array(repeating: row, count: recognition.faces.count).joined(separator: ","))
+                    VALUES \(SQLPlaceholders.list(recognition.faces.count, each: row))
                     """, parameters)
             }
             try await tx.execute(

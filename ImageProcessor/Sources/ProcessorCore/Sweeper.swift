@@ -114,7 +114,7 @@ public final class Sweeper: Service {
                     [.int(Int64(settings.maxAttempts)), .int(Int64(settings.batchSize))])
                 var staleIDs = try stale.map { try $0.decode("id", as: Int64.self) }
                 if !staleIDs.isEmpty {
-                    let placeholders = Array(repeating: "?", count: staleIDs.count).joined(separator: ",")
+                    let placeholders = SQLPlaceholders.list(staleIDs.count)
                     let released = try await connection.execute(
                         """
                         UPDATE images SET status = 0, lease_owner = NULL, lease_expires_at = NULL, queued_at = NULL
@@ -141,7 +141,7 @@ public final class Sweeper: Service {
                 if !ids.isEmpty {
                     do {
                         try await publisher.publish(ids)
-                        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                        let placeholders = SQLPlaceholders.list(ids.count)
                         try await connection.execute(
                             "UPDATE images SET queued_at = NOW(6) WHERE id IN (\(placeholders))", ids.map { .int($0) })
                         report.republished = ids.count

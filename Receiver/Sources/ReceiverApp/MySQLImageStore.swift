@@ -44,36 +44,35 @@ public struct MySQLImageStore: ImageStore {
         var unique: [String] = []
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted { unique.append(path) }
-        let placeholders = Array(repeating: "?", count: unique.count).joined(separator: ",")
+        let placeholders = SQLPlaceholders.list(unique.count)
         let parameters = unique.map { MySQLValue.string($0) }
         let (queued, all) = try await pool.transaction { tx -> (Set<String>, [String: Int64]) in
             let before = try await tx.query("SELECT path, status FROM images WHERE path IN (\(placeholders))", parameters)
             var existing = Set<String>()
-            var failed: [MySQLValue] = []
+            var failed: [String] = []
             for row in before {
                 let path = try row.decode("path", as: String.self)
                 existing.insert(path)
-                if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue { failed.append(.string(path)) }
+                if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue { failed.append(path) }
             }
             let fresh = unique.filter { !existing.contains($0) }
             if !fresh.isEmpty {
                 let row = markQueued ? "(?, 0, NOW(6))" : "(?, 0)"
                 let columns = markQueued ? "(path, status, queued_at)" : "(path, status)"
-                let values = Array(repeating: row, count: fresh.count).joined(separator: ",")
+                let values = SQLPlaceholders.list(fresh.count, each: row)
                 try await tx.execute("INSERT IGNORE INTO images \(columns) VALUES \(values)", fresh.map { .string($0) })
             }
             if !failed.isEmpty {
                 try await tx.execute(
                     """
                     UPDATE images SET \(Self.retryFailed(queuedAt: markQueued ? "NOW(6)" : "NULL"))
-                    WHERE status = \(ImageStatus.failed.rawValue) AND path IN (\(Array(repeating: "?", count: failed.count).joined(separator: ",")))
-                    """, failed)
+                    WHERE status = \(ImageStatus.failed.rawValue) AND path IN (\(SQLPlaceholders.list(failed.count)))
+                    """, failed.map { .string($0) })
             }
             let rows = try await tx.query("SELECT id, path FROM images WHERE path IN (\(placeholders))", parameters)
             var all: [String: Int64] = [:]
             for row in rows { all[try row.decode("path", as: String.self)] = try row.decode("id", as: Int64.self) }
-            let queued = Set(fresh).union(failed.compactMap { $0.string })
-            return (queued, all)
+            return (Set(fresh).union(failed), all)
         }
         var reported = Set<String>()
         return try paths.map { path in
@@ -85,7 +84,7 @@ public struct MySQLImageStore: ImageStore {
 
     public func markQueued(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let placeholders = SQLPlaceholders.list(ids.count)
         try await pool.execute(
             "UPDATE images SET queued_at = NOW(6) WHERE queued_at IS NULL AND id IN (\(placeholders))",
             ids.map { .int($0) })

@@ -133,7 +133,7 @@ public final class MySQLImageConsumer: ImageQueueConsumer {
                 """, [.int(Int64(limit))])
             let ids = try rows.map { try $0.decode("id", as: Int64.self) }
             guard !ids.isEmpty else { return [] }
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let placeholders = SQLPlaceholders.list(ids.count)
             try await tx.execute(
                 """
                 UPDATE images SET status = 3, lease_owner = ?, lease_expires_at = NOW(6) + INTERVAL ? MICROSECOND,

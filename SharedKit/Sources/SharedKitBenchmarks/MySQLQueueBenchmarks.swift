@@ -27,7 +27,7 @@ func runMySQLQueueBenchmarks() async throws {
     let single = Double(images) / (ContinuousClock.now - start).seconds
     start = ContinuousClock.now
     for batch in 0..<(images / 100) {
-        let values = Array(repeating: "(?, 0)", count: 100).joined(separator: ",")
+        let values = SQLPlaceholders.list(100, each: "(?, 0)")
         let params: [MySQLValue] = (0..<100).map { .string("batch/\(batch)/\($0).jpg") }
         try await pool.execute("INSERT INTO images (path, status) VALUES \(values)", params)
     }
@@ -39,7 +39,7 @@ func runMySQLQueueBenchmarks() async throws {
     for consumers in [1, 4] {
         let pool = try await TestDatabase.shared.makeFreshDatabase(poolSize: 8, label: "benchc")
         for batch in 0..<(images / 100) {
-            let values = Array(repeating: "(?, 0)", count: 100).joined(separator: ",")
+            let values = SQLPlaceholders.list(100, each: "(?, 0)")
             let params: [MySQLValue] = (0..<100).map { .string("c/\(batch)/\($0).jpg") }
             try await pool.execute("INSERT INTO images (path, status) VALUES \(values)", params)
         }

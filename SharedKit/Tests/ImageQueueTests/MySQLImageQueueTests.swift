@@ -11,7 +11,7 @@ struct MySQLImageQueueTests {
         var ids: [Int64] = []
         for chunk in stride(from: 0, to: count, by: 200) {
             let n = min(200, count - chunk)
-            let values = Array(repeating: "(?, 0)", count: n).joined(separator: ",")
+            let values = SQLPlaceholders.list(n, each: "(?, 0)")
             let params: [MySQLValue] = (chunk..<chunk + n).map { .string("\(prefix)/\($0).jpg") }
             let first = try await pool.execute("INSERT INTO images (path, status) VALUES \(values)", params).lastInsertID
             ids += (0..<n).map { Int64(first) + Int64($0) }
