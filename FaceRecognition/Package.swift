@@ -95,12 +95,16 @@ let package = Package(
             dependencies: [
                 "FaceEngine", "FaceGallery", "CFaceEngine",
                 .product(name: "Models", package: "SharedKit"),
+                .product(name: "SharedTestSupport", package: "SharedKit"),  // SplitMix64: the same data every run
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "FaceEngineTests",
-            dependencies: ["FaceEngine", .product(name: "Models", package: "SharedKit")]
+            dependencies: [
+                "FaceEngine", .product(name: "Models", package: "SharedKit"),
+                .product(name: "SharedTestSupport", package: "SharedKit"),
+            ]
         ),
         .testTarget(
             name: "FaceGalleryTests",

@@ -1,6 +1,7 @@
 import FaceGallery
 import Foundation
 import Models
+import SharedTestSupport
 
 /// Gallery search time at 10k, 100k and 1M synthetic descriptors, one query at a time on one core.
 ///
@@ -11,7 +12,7 @@ func runGalleryBenchmarks() async throws {
     print("\n== Gallery search (synthetic descriptors, one core, kernel: \(GalleryIndex.searchKernel)) ==")
     var table = TextTable("faces", "people", "build s", "MB", "ms/query", "p95 ms", "exhaustive ms", "matches", "agree")
     for size in [10_000, 100_000, 1_000_000] {
-        var random = BenchmarkRandom(seed: UInt64(size))
+        var random = SplitMix64(seed: UInt64(size))
         let index = GalleryIndex()
         var centres: [[Float]] = []
         let buildStart = ContinuousClock.now
@@ -71,22 +72,6 @@ func runGalleryBenchmarks() async throws {
             "\(agree)/\(exhaustiveCount)")
     }
     print(table.render())
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64), so every run searches the same data.
-struct BenchmarkRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func float(_ low: Float, _ high: Float) -> Float {
-        low + (high - low) * Float(next() >> 40) / Float(1 << 24)
-    }
 }
 
 extension Duration {

@@ -1,27 +1,16 @@
 import FaceEngine
+import SharedTestSupport
 import Testing
 
 /// Damaged copies of real photos (bytes flipped, cut short) must decode or fail as bad input; never crash,
 /// hang or come back as an internal failure.
 @Suite("Mutated photos")
 struct MutatedInputTests {
-    /// SplitMix64: the same mutations on every run.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("flipped bytes and truncations", arguments: ["obama2.jpg", "32bit.png", "mask_green.jpg"])
     func mutations(name: String) async throws {
         let engine = try await SharedEngine.get()
         let original = try TestPhotos.bytes(name)
-        var random = SeededGenerator(state: 42)
+        var random = SplitMix64(seed: 42)  // the same mutations on every run
         var decoded = 0, rejected = 0
         for round in 0..<16 {
             var bytes = original

@@ -1,5 +1,6 @@
 import FaceGallery
 import Models
+import SharedTestSupport
 import Testing
 
 @Suite("GalleryIndex")
@@ -69,13 +70,13 @@ struct GalleryIndexTests {
     }
 
     @Test func prunedSearchEqualsExhaustiveSearch() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         // Clustered data like real descriptors: people with a few photos each, around random centres.
         var faces: [GalleryFace] = []
         for person in 0..<2_000 {
-            let centre = (0..<128).map { _ in generator.nextFloat(-0.15, 0.15) }
+            let centre = (0..<128).map { _ in generator.float(-0.15, 0.15) }
             for photo in 0..<3 {
-                let values = centre.map { $0 + generator.nextFloat(-0.03, 0.03) }
+                let values = centre.map { $0 + generator.float(-0.03, 0.03) }
                 faces.append(Self.face(Int64(person * 3 + photo), person: Int64(person), FaceDescriptor(values)!))
             }
         }
@@ -83,7 +84,7 @@ struct GalleryIndexTests {
         let snapshot = index.snapshot()
         for query in 0..<200 {
             let base = faces[(query * 37) % faces.count].descriptor.values
-            let probe = FaceDescriptor(base.map { $0 + generator.nextFloat(-0.05, 0.05) })!
+            let probe = FaceDescriptor(base.map { $0 + generator.float(-0.05, 0.05) })!
             let fast = snapshot.search(probe)
             let exact = snapshot.exhaustiveSearch(probe)
             #expect(fast == exact)
@@ -92,7 +93,7 @@ struct GalleryIndexTests {
         }
         // Random queries far from everything, too.
         for _ in 0..<50 {
-            let probe = FaceDescriptor((0..<128).map { _ in generator.nextFloat(-0.3, 0.3) })!
+            let probe = FaceDescriptor((0..<128).map { _ in generator.float(-0.3, 0.3) })!
             #expect(snapshot.search(probe) == snapshot.exhaustiveSearch(probe))
         }
     }
@@ -137,21 +138,5 @@ struct GalleryIndexTests {
             }
         }
         #expect(index.count == 1 + 200 * 2 - 4 * 2)
-    }
-}
-
-/// Deterministic random numbers for reproducible test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextFloat(_ low: Float, _ high: Float) -> Float {
-        low + (high - low) * Float(next() >> 40) / Float(1 << 24)
     }
 }
