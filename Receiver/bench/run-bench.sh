@@ -63,7 +63,7 @@ for c in $connections; do
   out=$(wrk -t"$wrk_threads" -c"$c" -d"${seconds}s" --latency -s "$here/post.lua" "http://127.0.0.1:$port")
   results+=("$(summary "POST /image/post, $c connections" "$out")")
 done
-out=$(wrk -t1 -c4 -d"${seconds}s" --latency -s "$here/batch.lua" "http://127.0.0.1:$port")
+out=$(wrk -t1 -c4 -d"${seconds}s" --latency -s "$here/post.lua" "http://127.0.0.1:$port" -- 1000)
 results+=("$(summary "POST /images/post x1000, 4 conns" "$out")")
 rows=$(mariadb --no-defaults -N -h 127.0.0.1 -P "$TEST_MYSQL_PORT" -u "$TEST_MYSQL_USER" -p"$TEST_MYSQL_PASSWORD" "$database" -e "SELECT COUNT(*) FROM images")
 
