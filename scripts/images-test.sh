@@ -88,6 +88,7 @@ in_pod() { nsenter -t "$pod_pid" -n "$@"; }
 in_pod "$ROOT/scripts/mariadb.sh" start "$SMOKE_DIR/db" 3306 >/dev/null
 # shellcheck disable=SC1091
 source "$SMOKE_DIR/db/env"
+sql() { in_pod mariadb --no-defaults --protocol=socket --socket="$SMOKE_DIR/db/mysqld.sock" -uroot -N "$DB_NAME" -e "$1"; }
 db_env=(-e "DB_HOST=127.0.0.1" -e "DB_PORT=$DB_PORT" -e "DB_NAME=$DB_NAME" -e "DB_USER=$DB_USER"
         -e "DB_PASSWORD=$DB_PASSWORD" -e "QUEUE=mysql" -e "LOG_FORMAT=json" -e "LOG_LEVEL=info"
         -e "IMAGE_ROOT=/data/images" -e "DRAIN_SECONDS=2")
@@ -95,8 +96,7 @@ hardening=(--read-only --tmpfs /tmp:rw,size=64m --user 10001:10001 --cap-drop AL
            --security-opt no-new-privileges --network "container:$POD" --label face-pipeline-smoke=1)
 
 if docker run --rm "${hardening[@]}" "${db_env[@]}" "$(image_ref migrate)" >"$SMOKE_DIR/migrate.log" 2>&1; then
-  tables="$(in_pod mariadb --no-defaults --protocol=socket --socket="$SMOKE_DIR/db/mysqld.sock" -uroot -N \
-            -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='$DB_NAME'")"
+  tables="$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='$DB_NAME'")"
   # The schema has images, person, person_images and faces (plus migration bookkeeping).
   if [[ "$tables" -ge "${SMOKE_MIN_TABLES:-4}" ]]; then ok "migrate ok ($tables tables in $DB_NAME)"
   else fail "migrate exited 0 but $DB_NAME has only $tables tables"; fi
@@ -104,7 +104,6 @@ else
   fail "migrate exited non-zero: $(tail -5 "$SMOKE_DIR/migrate.log")"
 fi
 
-sql() { in_pod mariadb --no-defaults --protocol=socket --socket="$SMOKE_DIR/db/mysqld.sock" -uroot -N "$DB_NAME" -e "$1"; }
 sql "INSERT INTO person (name) VALUES ('Barack Obama');
      INSERT INTO person_images (image_name, person_id) SELECT 'obama.jpg', id FROM person WHERE name = 'Barack Obama';"
 
