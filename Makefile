@@ -2,7 +2,7 @@
 #   make test     everything a fresh Debian 12 machine needs, then every test (what CI runs)
 #   make run      the whole pipeline on this machine, no cluster (see README)
 #   make bench    every benchmark, numbers printed and written under .build-logs/
-#   make release  release binaries of every service (used by build-images)
+#   make release  release binaries of every service, one build in Release/ (used by build-images)
 # Area-specific targets live in mk/*.mk (images, k8s, proto, face recognition, ...).
 
 SHELL := /bin/bash
@@ -10,6 +10,8 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export PATH := /opt/swift/usr/bin:$(PATH)
 PACKAGES := SharedKit Receiver ImageProcessor FaceRecognition Frontend
 SERVICE_PACKAGES := Receiver ImageProcessor FaceRecognition Frontend
+# Executable products of `make release`, all built in Release/ (binaries in Release/.build/release/).
+RELEASE_PRODUCTS := migrate receiver image-processor face-recognition frontend
 
 # mk/*.mk append to these.
 TEST_TARGETS :=
@@ -43,10 +45,12 @@ test: test-swift $(TEST_TARGETS)
 build: setup
 	@for p in $(PACKAGES); do echo "==> swift build in $$p"; (cd $(ROOT)/$$p && swift build) || exit 1; done
 
+# One build root (Release/, see its README) for every release binary: the shared dependencies compile
+# once, not once per package. Binaries land in Release/.build/release/.
 release: setup
-	@for p in $(PACKAGES); do \
-	  echo "==> swift build -c release in $$p"; \
-	  (cd $(ROOT)/$$p && swift build -c release --static-swift-stdlib) || exit 1; \
+	@for p in $(RELEASE_PRODUCTS); do \
+	  echo "==> swift build -c release --static-swift-stdlib --product $$p (in Release/)"; \
+	  (cd $(ROOT)/Release && swift build -c release --static-swift-stdlib --product $$p) || exit 1; \
 	done
 
 run: setup test-data

@@ -2,6 +2,8 @@
 #   make build-images [CONTAINER_TOOL=docker|podman|buildah] [REGISTRY=...] [VERSION=...]
 #   make test-images     lint + build with a private dockerd + run every image (needs root, docker.io)
 #   make lint-images     hadolint only
+#   make image-tars      the same images as docker-archive tars in $(IMAGE_TARS_DIR)/<name>.tar, for a
+#                        cluster without a registry; prints the paths (private dockerd if no engine)
 # Images are tagged $(REGISTRY)/<name>:$(VERSION), VERSION from `git describe --tags --always --dirty`.
 
 IMAGES_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
@@ -15,12 +17,13 @@ BASE_IMAGE ?= debian:bookworm-slim
 # package whatever binaries are already built.
 IMAGES_RELEASE ?= release
 PYTHON3 ?= python3
+IMAGE_TARS_DIR ?= $(IMAGES_ROOT)/.cache/images/tars
 
 IMAGES_VENV := $(IMAGES_ROOT)/.cache/images-venv
 IMAGES_ENV = REGISTRY='$(REGISTRY)' VERSION='$(VERSION)' CONTAINER_TOOL='$(CONTAINER_TOOL)' \
-             BASE_IMAGE='$(BASE_IMAGE)' PATH='$(IMAGES_VENV)/bin:$(PATH)'
+             BASE_IMAGE='$(BASE_IMAGE)' IMAGE_TARS_DIR='$(IMAGE_TARS_DIR)' PATH='$(IMAGES_VENV)/bin:$(PATH)'
 
-.PHONY: build-images test-images lint-images images-base images-dockerd-start images-dockerd-stop
+.PHONY: build-images image-tars test-images lint-images images-base images-dockerd-start images-dockerd-stop
 
 $(IMAGES_VENV)/.installed: $(IMAGES_ROOT)/mk/images.mk
 	rm -rf $(IMAGES_VENV) && $(PYTHON3) -m venv $(IMAGES_VENV)
@@ -35,6 +38,9 @@ images-base:
 
 build-images: $(IMAGES_RELEASE) images-base
 	$(IMAGES_ENV) $(IMAGES_ROOT)/scripts/images-build.sh
+
+image-tars: $(IMAGES_RELEASE)
+	@$(IMAGES_ENV) $(IMAGES_ROOT)/scripts/images-tars.sh
 
 test-images: $(IMAGES_RELEASE) $(IMAGES_VENV)/.installed
 	$(IMAGES_ENV) CONTAINER_TOOL=docker $(IMAGES_ROOT)/scripts/images-test.sh

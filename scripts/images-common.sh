@@ -17,14 +17,16 @@ CONTAINER_TOOL="${CONTAINER_TOOL:-docker}"
 MODELS_DIR_HOST="${MODELS_DIR_HOST:-$ROOT/.cache/models}"
 CACHE_DIR="$ROOT/.cache/images"
 
-# image name -> prebuilt binary (built by `make release`). Override one with e.g. RECEIVER_BIN=...
+# image name -> prebuilt binary (built by `make release`, all in the one build root Release/).
+# Override one with e.g. RECEIVER_BIN=..., or all with RELEASE_BIN_DIR=...
 IMAGES=(receiver image-processor face-recognition frontend migrate)
+RELEASE_BIN_DIR="${RELEASE_BIN_DIR:-$ROOT/Release/.build/release}"
 declare -A IMAGE_BIN=(
-  [receiver]="${RECEIVER_BIN:-$ROOT/Receiver/.build/release/receiver}"
-  [image-processor]="${IMAGE_PROCESSOR_BIN:-$ROOT/ImageProcessor/.build/release/image-processor}"
-  [face-recognition]="${FACE_RECOGNITION_BIN:-$ROOT/FaceRecognition/.build/release/face-recognition}"
-  [frontend]="${FRONTEND_BIN:-$ROOT/Frontend/.build/release/frontend}"
-  [migrate]="${MIGRATE_BIN:-$ROOT/SharedKit/.build/release/migrate}"
+  [receiver]="${RECEIVER_BIN:-$RELEASE_BIN_DIR/receiver}"
+  [image-processor]="${IMAGE_PROCESSOR_BIN:-$RELEASE_BIN_DIR/image-processor}"
+  [face-recognition]="${FACE_RECOGNITION_BIN:-$RELEASE_BIN_DIR/face-recognition}"
+  [frontend]="${FRONTEND_BIN:-$RELEASE_BIN_DIR/frontend}"
+  [migrate]="${MIGRATE_BIN:-$RELEASE_BIN_DIR/migrate}"
 )
 # The binary's name inside the image (/usr/local/bin/<name>) equals the image name.
 
