@@ -1,5 +1,5 @@
 # FaceRecognition package: the dlib engine benchmark (and the gallery benchmarks FaceBenchmarks runs too).
-#   make fr-bench   release build of face-bench, run it, table printed and kept in .build-logs/fr-bench.txt
+#   make fr-bench   release build of face-bench (in Release/, the one release build root), run it, table printed and kept in .build-logs/fr-bench.txt
 # Needs the models and photos of scripts/fetch-test-data.sh (fetched here if missing, instant when cached).
 
 FR_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
@@ -15,6 +15,6 @@ fr-test-data:
 
 fr-bench: fr-test-data
 	@mkdir -p $(FR_ROOT)/.build-logs
-	cd $(FR_DIR) && swift build -c release --static-swift-stdlib --product face-bench
-	cd $(FR_DIR) && set -o pipefail && "$$(swift build -c release --static-swift-stdlib --show-bin-path)/face-bench" $(FR_BENCH_ARGS) \
+	cd $(FR_ROOT)/Release && swift build -c release --static-swift-stdlib --product face-bench
+	cd $(FR_DIR) && set -o pipefail && "$(FR_ROOT)/Release/.build/release/face-bench" $(FR_BENCH_ARGS) \
 	  | tee $(FR_ROOT)/.build-logs/fr-bench.txt

@@ -56,8 +56,8 @@ minikube-load-images:
 # Zero-downtime proof with real processes (about 30 s). Uses the release binaries when present, else
 # builds (incrementally) and uses the debug ones. Needs Debian haproxy, mariadb-server, mariadb-client.
 test-rolling: setup
-	@if [ ! -x $(K8S_ROOT)/Receiver/.build/release/receiver ]; then \
+	@if [ ! -x $(K8S_ROOT)/Release/.build/release/receiver ]; then \
 	  (cd $(K8S_ROOT)/Receiver && swift build --product receiver) || exit 1; fi
-	@if [ ! -x $(K8S_ROOT)/SharedKit/.build/release/migrate ]; then \
+	@if [ ! -x $(K8S_ROOT)/Release/.build/release/migrate ]; then \
 	  (cd $(K8S_ROOT)/SharedKit && swift build --product migrate) || exit 1; fi
 	$(K8S_ROOT)/tests/rolling/run.sh

@@ -4,7 +4,10 @@
 #   scripts/run.sh start      start in the background (used by the end-to-end and chaos tests)
 #   scripts/run.sh stop       stop what `start` started
 #   scripts/run.sh restart-service NAME   kill -9 one service and start it again (chaos)
-# Environment: RUN_DIR (default .run), QUEUE=mysql|nsq, NSQD=host:4150, NSQLOOKUPD=host:4161,
+#   scripts/run.sh nsq kill|restart|kill-lookupd|restart-lookupd [NODE]   faults on the NSQ daemons run.sh started
+# Environment: RUN_DIR (default .run), QUEUE=mysql|nsq, NSQD=host:4150, NSQLOOKUPD=host:4161 (QUEUE=nsq
+#   without them starts its own nsqlookupd + nsqd via scripts/nsq.sh in RUN_DIR/nsq, NSQ_NODES of them
+#   (default 1), with NSQD_FLAGS (default --mem-queue-size=0, as the manifests)),
 #   RECEIVER_PORT (8000), FRONTEND_PORT (8080), GRPC_PORT (50051), BUILD=debug|release,
 #   SEED=1 (enroll Obama and Biden and post the sample photos; 0 to skip).
 set -euo pipefail
@@ -34,18 +37,30 @@ alive() {
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Release binaries come from `make release`'s one build root (Release/, shared dependencies compiled
+# once); debug binaries from each package's own build.
 bin() {  # bin PACKAGE PRODUCT
-  echo "$root/$1/.build/$build/$2"
+  if [ "$build" = release ]; then echo "$root/Release/.build/release/$2"; else echo "$root/$1/.build/$build/$2"; fi
+}
+
+swift_build() {  # swift_build DIR [swift build arguments...]
+  local dir=$1; shift
+  (cd "$root/$dir" && swift build "$@" 2>&1 | grep -E --line-buffered '^(error|warning: unre)|Compiling [A-Za-z]+ |Build complete' \
+    | awk '/Compiling/ { n++; if (n % 25 == 0) print "    ... " $0; next } { print "    " $0 }')
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build in $dir failed" >&2; exit 1; }
 }
 
 build_all() {
+  if [ "$build" = release ]; then
+    for product in migrate face-recognition image-processor receiver frontend; do
+      say "building $product (release, in Release/; the first build takes a while)"
+      swift_build Release -c release --static-swift-stdlib --product "$product"  # exactly `make release`: its build is reused
+    done
+    return
+  fi
   for p in SharedKit FaceRecognition ImageProcessor Receiver Frontend; do
     say "building $p ($build; the first build takes a few minutes)"
-    local flags=()
-    [ "$build" = release ] && flags=(-c release --static-swift-stdlib)  # the flags of `make release`: its build is reused
-    (cd "$root/$p" && swift build "${flags[@]}" 2>&1 | grep -E --line-buffered '^(error|warning: unre)|Compiling [A-Za-z]+ |Build complete' \
-      | awk '/Compiling/ { n++; if (n % 25 == 0) print "    ... " $0; next } { print "    " $0 }')
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build of $p failed" >&2; exit 1; }
+    swift_build "$p"
   done
 }
 
@@ -62,9 +77,24 @@ ensure_database() {
   "$(bin SharedKit migrate)" --wait-seconds 60 >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log"; exit 1; }
 }
 
+# QUEUE=nsq without NSQD/NSQLOOKUPD: our own nsqlookupd + nsqd on loopback (the seed's topology on one
+# machine); nsq.sh says how to get the binaries when they are missing.
+own_nsq() { [ -z "${NSQD:-}" ] && [ -z "${NSQLOOKUPD:-}" ]; }
+
+start_nsq() {
+  [ "$queue" = nsq ] && own_nsq || return 0
+  say "starting nsqlookupd + ${NSQ_NODES:-1} nsqd (state in ${run_dir#$root/}/nsq)"
+  NSQD_FLAGS="${NSQD_FLAGS---mem-queue-size=0}" scripts/nsq.sh start "$run_dir/nsq" "${NSQ_NODES:-1}" >"$run_dir/nsq.env"
+}
+
 queue_env() {
   export QUEUE="$queue"
   if [ "$queue" = nsq ]; then
+    if own_nsq; then
+      [ -f "$run_dir/nsq.env" ] || { echo "NSQ daemons not started (run.sh start does)" >&2; exit 1; }
+      NSQD=$(sed -n 's/^NSQD_TCP_ADDRESS=//p' "$run_dir/nsq.env")
+      NSQLOOKUPD=$(sed -n 's/^NSQLOOKUPD_HTTP_ADDRESS=//p' "$run_dir/nsq.env")
+    fi
     export NSQD_TCP_ADDRESS="${NSQD:?QUEUE=nsq needs NSQD=host:4150}"
     export NSQLOOKUPD_HTTP_ADDRESS="${NSQLOOKUPD:?QUEUE=nsq needs NSQLOOKUPD=host:4161}"
   fi
@@ -162,6 +192,7 @@ start_all() {
   db_env
   ensure_database
   [ "${SEED:-1}" = 1 ] && seed_gallery
+  start_nsq
   queue_env
   for s in face-recognition image-processor receiver frontend; do
     say "starting $s (log: ${logs#$root/}/$s.log)"
@@ -183,6 +214,7 @@ INFO
 
 stop_all() {
   for s in receiver frontend image-processor face-recognition; do stop_service "$s"; done
+  [ -d "$run_dir/nsq" ] && scripts/nsq.sh stop "$run_dir/nsq"
   scripts/mariadb.sh stop "$run_dir/mariadb"
 }
 
@@ -220,5 +252,9 @@ case "$mode" in
     for _ in $(seq 1 100); do alive "$db_pid" || break; sleep 0.1; done
     db_env >/dev/null
     ;;
-  *) echo "usage: run.sh [start|stop|restart-service NAME|restart-db|kill-db]" >&2; exit 2 ;;
+  nsq)
+    [ -d "$run_dir/nsq" ] || { echo "no NSQ daemons of ours in $run_dir/nsq (QUEUE=nsq run.sh start starts them)" >&2; exit 1; }
+    scripts/nsq.sh "${2:?kill|restart|kill-lookupd|restart-lookupd}" "$run_dir/nsq" ${3:+"$3"}
+    ;;
+  *) echo "usage: run.sh [start|stop|restart-service NAME|restart-db|kill-db|nsq FAULT [NODE]]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test-rolling`: the zero-downtime proof (rolling_test.py) with the project's binaries.
-# Env: RECEIVER_BIN, MIGRATE_BIN (default: the release build, else the debug build), RATE (200),
+# Env: RECEIVER_BIN, MIGRATE_BIN (default: the release build of `make release` in Release/, else the debug build), RATE (200),
 #      MAX_REQUESTS (20000), MAX_SECONDS (120), DRAIN_SECONDS (3), WORKERS (32).
 # Needs Debian packages haproxy, mariadb-server, mariadb-client and python3.
 set -euo pipefail
@@ -11,8 +11,8 @@ pick() { # first existing executable of the candidates
   for candidate in "$@"; do [[ -x "$candidate" ]] && { echo "$candidate"; return; }; done
   echo "$1"
 }
-RECEIVER_BIN="${RECEIVER_BIN:-$(pick "$ROOT/Receiver/.build/release/receiver" "$ROOT/Receiver/.build/debug/receiver")}"
-MIGRATE_BIN="${MIGRATE_BIN:-$(pick "$ROOT/SharedKit/.build/release/migrate" "$ROOT/SharedKit/.build/debug/migrate")}"
+RECEIVER_BIN="${RECEIVER_BIN:-$(pick "$ROOT/Release/.build/release/receiver" "$ROOT/Receiver/.build/debug/receiver")}"
+MIGRATE_BIN="${MIGRATE_BIN:-$(pick "$ROOT/Release/.build/release/migrate" "$ROOT/SharedKit/.build/debug/migrate")}"
 [[ -x "$RECEIVER_BIN" ]] || { echo "[rolling] no receiver binary at $RECEIVER_BIN (build Receiver first)" >&2; exit 1; }
 [[ -x "$MIGRATE_BIN" ]] || { echo "[rolling] no migrate binary at $MIGRATE_BIN (build SharedKit first)" >&2; exit 1; }
 echo "[rolling] receiver: $RECEIVER_BIN" >&2
