@@ -20,8 +20,13 @@ started_dockerd=0
 stop_dockerd() { if [[ $started_dockerd == 1 ]]; then "$ROOT/scripts/images-dockerd.sh" stop >&2 || true; fi; }
 trap stop_dockerd EXIT
 if [[ -z "${DOCKER_HOST:-}" ]] && ! docker version >/dev/null 2>&1; then
-  eval "export $("$ROOT/scripts/images-dockerd.sh" start)"
-  started_dockerd=1
+  private="$("$ROOT/scripts/images-dockerd.sh" env)"
+  if DOCKER_HOST="${private#DOCKER_HOST=}" docker version >/dev/null 2>&1; then
+    export "$private"  # already up (another run's): use it and leave it running
+  else
+    eval "export $("$ROOT/scripts/images-dockerd.sh" start)"
+    started_dockerd=1
+  fi
   log "private dockerd at $DOCKER_HOST"
 fi
 
