@@ -75,7 +75,8 @@ public struct ImageRepository: KnownImageLookup {
             [.int(lease.microseconds), .int(id), .string(owner)])
     }
 
-    /// Faces, person and status in one transaction, only while `owner` still holds the lease. The
+    /// Faces, person (-1 for nobody, as the sample's services expect) and status in one transaction, only
+    /// while `owner` still holds the lease. The
     /// faces are replaced, not added: with UNIQUE(image_id, face_index) a re-run can never duplicate them.
     /// Returns false when the lease was lost (nothing written).
     public func complete(_ id: Int64, owner: String, recognition: Recognition) async throws -> Bool {
@@ -114,7 +115,7 @@ public struct ImageRepository: KnownImageLookup {
                 UPDATE images SET status = 1, person = ?, lease_owner = NULL, lease_expires_at = NULL,
                     next_attempt_at = NULL, last_error = NULL
                 WHERE id = ? AND lease_owner = ?
-                """, [MySQLValue(recognition.personID), .int(id), .string(owner)])
+                """, [.int(Image.personColumn(recognition.personID)), .int(id), .string(owner)])
             return true
         }
     }

@@ -13,14 +13,14 @@ public struct MySQLImageStore: ImageStore {
         return try await storeBatch(paths, markQueued: markQueued)
     }
 
-    /// The hot path: one round trip. With `id = LAST_INSERT_ID(id)` the insert id is the existing
-    /// row's id on a duplicate. The affected-row count tells the cases apart: 1 new row, 2 a failed row
+    /// The hot path: one round trip (`person` -1: the sample's "no person", never NULL). With
+    /// `id = LAST_INSERT_ID(id)` the insert id is the existing row's id on a duplicate. The affected-row count tells the cases apart: 1 new row, 2 a failed row
     /// reset to pending, 0 an existing row left alone.
     private func storeOne(_ path: String, markQueued: Bool) async throws -> StoredPath {
         let sql =
             markQueued
-            ? "INSERT INTO images (path, status, queued_at) VALUES (?, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NOW(6)"))"
-            : "INSERT INTO images (path, status) VALUES (?, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NULL"))"
+            ? "INSERT INTO images (path, person, status, queued_at) VALUES (?, -1, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NOW(6)"))"
+            : "INSERT INTO images (path, person, status) VALUES (?, -1, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NULL"))"
         let result = try await pool.execute(sql, [.string(path)])
         return StoredPath(path: path, id: Int64(result.lastInsertID), queued: result.affectedRows > 0)
     }
@@ -57,8 +57,9 @@ public struct MySQLImageStore: ImageStore {
             }
             let fresh = unique.filter { !existing.contains($0) }
             if !fresh.isEmpty {
-                let row = markQueued ? "(?, 0, NOW(6))" : "(?, 0)"
-                let columns = markQueued ? "(path, status, queued_at)" : "(path, status)"
+                // person -1 is the sample's "no person" (its services read person into a non-null int).
+                let row = markQueued ? "(?, -1, 0, NOW(6))" : "(?, -1, 0)"
+                let columns = markQueued ? "(path, person, status, queued_at)" : "(path, person, status)"
                 let values = SQLPlaceholders.list(fresh.count, each: row)
                 try await tx.execute("INSERT IGNORE INTO images \(columns) VALUES \(values)", fresh.map { .string($0) })
             }
@@ -99,13 +100,13 @@ public struct MySQLImageStore: ImageStore {
             """, [.int(id)])
         guard let row = rows.first else { return nil }
         let statusCode = try row.decode("status", as: Int.self)
-        let personID = try row.decode("person", as: Int64?.self)
+        let personID = Image.person(fromColumn: try row.decode("person", as: Int64?.self))
         let image = Image(
             id: try row.decode("id"), path: try row.decode("path"), person: personID,
             status: ImageStatus(rawValue: statusCode) ?? .pending, attempts: try row.decode("attempts"),
             lastError: try row.decode("last_error"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), nextAttemptAt: try row.decode("next_attempt_at"))
-        // The sample stored -1 for "nobody"; only a real person row counts.
+        // -1 (and NULL from before migration 3) is "nobody"; only a real person row counts.
         let person = try row.decode("person_name", as: String?.self).flatMap { name in personID.map { Person(id: $0, name: name) } }
         let faceRows = try await pool.query(
             """

@@ -63,7 +63,7 @@ public struct MySQLFrontendStore: FrontendStore {
             SELECT p.id, p.name, COALESCE(c.n, 0) AS image_count
             FROM person p LEFT JOIN (
                 SELECT person_id, COUNT(DISTINCT image_id) AS n FROM (
-                    SELECT i.person AS person_id, i.id AS image_id FROM images i WHERE i.person IS NOT NULL
+                    SELECT i.person AS person_id, i.id AS image_id FROM images i WHERE i.person > 0
                     UNION ALL
                     SELECT f.person_id, f.image_id FROM faces f WHERE f.image_id IS NOT NULL AND f.person_id IS NOT NULL
                 ) appearances GROUP BY person_id
@@ -150,7 +150,8 @@ public struct MySQLFrontendStore: FrontendStore {
             updatedAt: try row.decode("updated_at"), faceCount: try row.decode("face_count"))
     }
 
-    /// The sample stored -1 for "no person yet"; only positive ids name somebody.
+    /// -1 is "no person" (the sample's value, which every service writes); NULL only in rows from before
+    /// migration 3. Only positive ids name somebody.
     static func personRef(_ row: MySQLRow, idColumn: String) throws -> PersonRef? {
         guard let id: Int64 = try row.decode(idColumn), id > 0 else { return nil }
         return PersonRef(id: id, name: try row.decode("person_name"))
