@@ -82,6 +82,12 @@ def test_pipeline_end_to_end(stack):
         assert frontend_view == db, (path, frontend_view, db)
         assert image["face_count"] == db[2]
 
+    # `images.person` is -1 for nobody, never NULL: the sample's services scan it into a non-null int.
+    people = dict(stack.sql(f"SELECT id, IFNULL(person, 'NULL') FROM images WHERE id IN ({','.join(map(str, ids.values()))})"))
+    for path, image_id in ids.items():
+        assert people[str(image_id)] != "NULL", (path, people)
+        if EXPECTED[path][1] is None:
+            assert people[str(image_id)] == "-1", (path, people)
     # Every face row is unique per (image, index): no duplicates after retries.
     dupes = stack.sql("SELECT image_id, face_index, COUNT(*) c FROM faces WHERE image_id IS NOT NULL "
                       "GROUP BY image_id, face_index HAVING c > 1")
