@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NSQ", package: "SharedKit"),
+                .product(name: "NSQTestSupport", package: "SharedKit"),
                 .product(name: "ImageFiles", package: "SharedKit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

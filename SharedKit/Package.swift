@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "ImageFiles", targets: ["ImageFiles"]),
         .library(name: "FaceRecognitionAPI", targets: ["FaceRecognitionAPI"]),
         .library(name: "SharedTestSupport", targets: ["SharedTestSupport"]),
+        // The in-process nsqd/nsqlookupd stand-ins, for tests only (wire-level faults a real nsqd
+        // cannot be made to produce); no service links it.
+        .library(name: "NSQTestSupport", targets: ["NSQTestSupport"]),
         .executable(name: "migrate", targets: ["migrate"]),
         .executable(name: "sharedkit-bench", targets: ["SharedKitBenchmarks"]),
     ],
@@ -91,6 +94,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "NSQTestSupport",
+            dependencies: [
+                "NSQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ImageQueue",
             dependencies: [
                 "Models", "MySQL", "NSQ",
@@ -133,7 +146,7 @@ let package = Package(
         .testTarget(name: "MySQLTests", dependencies: ["MySQL", "SharedTestSupport"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "MySQL", "SharedTestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Observability"]),
-        .testTarget(name: "NSQTests", dependencies: ["NSQ"]),
+        .testTarget(name: "NSQTests", dependencies: ["NSQ", "NSQTestSupport", "SharedTestSupport"]),
         .testTarget(name: "ImageQueueTests", dependencies: ["ImageQueue", "NSQ", "Migrations", "SharedTestSupport"]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
     ]

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import ImageQueue
 import MySQL
 import NSQ
+import NSQTestSupport
 import Testing
 
 @testable import ReceiverApp

@@ -92,8 +92,9 @@ enum NSQConsumerEvent: Sendable {
     case closed(connectionID: Int)
     case closeWait(connectionID: Int)
     case handlerFinished(connectionID: Int, messageID: NSQMessageID, outcome: NSQMessageOutcome)
-    case lookupResult([NSQAddress])
-    case reconnectDue(NSQAddress)
+    /// `answered`: at least one lookupd replied (an empty list from a reachable lookupd means "not listed").
+    case lookupResult([NSQAddress], answered: Bool)
+    case reconnectDue(NSQAddress, discovered: Bool)
     case backoffEnded
     case redistribute
 }

@@ -25,8 +25,14 @@ public struct NSQConsumerConfiguration: Sendable {
     public var authSecret: String?
     public var connectTimeout: Duration = .seconds(5)
     public var responseTimeout: Duration = .seconds(10)
-    /// Delay before reconnecting to a direct nsqd address (or re-polling lookupd) after a connection is lost.
-    public var reconnectBackoff = NSQBackoffPolicy(initial: .milliseconds(250), maximum: .seconds(30))
+    /// Delay before reconnecting to an nsqd after its connection was lost or a connect failed. Applies to
+    /// direct addresses and to nsqd found through lookupd alike: a consumer that has seen an nsqd dials it
+    /// again itself instead of waiting for the next lookupd poll (lookupd may be down, or not list the nsqd
+    /// again until it re-registers). The cap keeps recovery after an nsqd restart within seconds.
+    public var reconnectBackoff = NSQBackoffPolicy(initial: .milliseconds(250), maximum: .seconds(5))
+    /// A lookupd-discovered nsqd that stays unreachable this long, and that a lookupd which answered no
+    /// longer lists, is forgotten (it was scaled away); until then it is redialled with `reconnectBackoff`.
+    public var forgetUnlistedNSQDAfter: Duration = .seconds(300)
     /// After a requeue the consumer pauses (RDY 0 everywhere) for an exponentially growing time, then tests
     /// with RDY 1, and returns to full speed after as many successes. nil disables.
     public var requeueBackoff: NSQBackoffPolicy? = NSQBackoffPolicy(initial: .seconds(1), maximum: .seconds(60), jitter: 0)

@@ -32,6 +32,10 @@ final class NSQConsumerRun {
     private var connectionByAddress: [NSQAddress: Int] = [:]
     private var connecting: [NSQAddress: Int] = [:]
     private var reconnectFailures: [NSQAddress: Int] = [:]
+    /// When each nsqd we are redialling was last connected (or first failed), to forget scaled-away ones.
+    private var unreachableSince: [NSQAddress: ContinuousClock.Instant] = [:]
+    /// What the last lookupd poll that got an answer listed; nil until one answered.
+    private var lastListed: Set<NSQAddress>?
     private var nextConnectionID = 1
     private var stopping = false
     private var runningHandlers = 0
@@ -95,14 +99,15 @@ final class NSQConsumerRun {
             closeIfDrained(id)
         case .handlerFinished(let id, let messageID, let outcome):
             handlerFinished(id: id, messageID: messageID, outcome: outcome)
-        case .lookupResult(let addresses):
+        case .lookupResult(let addresses, let answered):
             guard !stopping else { return }
+            if answered { lastListed = Set(addresses) }
             for address in addresses where connectionByAddress[address] == nil && connecting[address] == nil {
                 connect(to: address, discovered: true)
             }
-        case .reconnectDue(let address):
+        case .reconnectDue(let address, let discovered):
             guard !stopping, connectionByAddress[address] == nil, connecting[address] == nil else { return }
-            connect(to: address, discovered: false)
+            connect(to: address, discovered: discovered)
         case .backoffEnded:
             inBackoffTimeout = false
             guard !stopping else { return }
@@ -177,6 +182,7 @@ final class NSQConsumerRun {
             return
         }
         reconnectFailures[address] = nil
+        unreachableSince[address] = nil
         let negotiated = connection.negotiated
         connections[id] = Connection(
             id: id,
@@ -207,28 +213,29 @@ final class NSQConsumerRun {
         }
     }
 
-    /// Direct addresses reconnect after a backoff; lookupd-discovered ones are re-polled (lookupd decides
-    /// whether that nsqd still exists).
+    /// Every nsqd this consumer has dialled is dialled again after a backoff, whether it came from the
+    /// configuration or from lookupd: after an nsqd restart the consumer is back within seconds, with or
+    /// without lookupd (waiting for the next poll took up to a whole poll interval, longer while lookupd
+    /// was down). A discovered nsqd is forgotten only once it has been unreachable for
+    /// `forgetUnlistedNSQDAfter` and a lookupd that answered no longer lists it.
     private func scheduleReconnect(_ address: NSQAddress, discovered: Bool) {
+        let now = ContinuousClock.now
+        let since = unreachableSince[address] ?? now
+        if discovered, let lastListed, !lastListed.contains(address),
+            now - since >= configuration.forgetUnlistedNSQDAfter {
+            logger.info("forgetting an nsqd that lookupd no longer lists", metadata: ["nsqd": "\(address)"])
+            reconnectFailures[address] = nil
+            unreachableSince[address] = nil
+            return
+        }
+        unreachableSince[address] = since
         let failures = (reconnectFailures[address] ?? 0) + 1
         reconnectFailures[address] = failures
         let delay = configuration.reconnectBackoff.delay(attempt: failures)
         let events = self.events
-        if discovered {
-            let client = NSQLookupdClient(timeout: configuration.lookupdRequestTimeout, eventLoopGroup: consumer.group)
-            let lookupd = self.lookupd
-            let topic = configuration.topic
-            let logger = self.logger
-            Task {
-                try? await Task.sleep(for: delay)
-                let found = await NSQConsumerRun.lookup(topic: topic, lookupd: lookupd, client: client, logger: logger)
-                events.yield(.lookupResult(found))
-            }
-        } else {
-            Task {
-                try? await Task.sleep(for: delay)
-                events.yield(.reconnectDue(address))
-            }
+        Task {
+            try? await Task.sleep(for: delay)
+            events.yield(.reconnectDue(address, discovered: discovered))
         }
     }
 
@@ -242,25 +249,27 @@ final class NSQConsumerRun {
         let logger = self.logger
         tasks.append(Task {
             while !Task.isCancelled {
-                let found = await NSQConsumerRun.lookup(topic: topic, lookupd: lookupd, client: client, logger: logger)
-                events.yield(.lookupResult(found))
+                let (found, answered) = await NSQConsumerRun.lookup(topic: topic, lookupd: lookupd, client: client, logger: logger)
+                events.yield(.lookupResult(found, answered: answered))
                 try? await Task.sleep(for: interval + interval * Double.random(in: 0...jitter))
             }
         })
     }
 
-    private static func lookup(topic: String, lookupd: [NSQAddress], client: NSQLookupdClient, logger: Logger) async -> [NSQAddress] {
+    private static func lookup(topic: String, lookupd: [NSQAddress], client: NSQLookupdClient, logger: Logger) async -> ([NSQAddress], Bool) {
         var found: [NSQAddress] = []
+        var answered = false
         for address in lookupd {
             do {
                 let producers = try await client.lookup(topic: topic, lookupdHTTPAddress: "\(address)")
+                answered = true
                 for producer in producers where !found.contains(producer.tcpAddress) { found.append(producer.tcpAddress) }
                 logger.debug("nsqlookupd lookup", metadata: ["nsqlookupd": "\(address)", "producers": "\(producers.count)"])
             } catch {
                 logger.warning("nsqlookupd lookup failed", metadata: ["nsqlookupd": "\(address)", "error": "\(error)"])
             }
         }
-        return found
+        return (found, answered)
     }
 
     // MARK: Messages

@@ -37,5 +37,5 @@ public struct NSQMessage: Sendable, Equatable {
     public var bodyBytes: [UInt8] { Array(body.readableBytesView) }
 
     /// Header size before the body.
-    static let headerSize = 8 + 2 + NSQMessageID.byteCount
+    package static let headerSize = 8 + 2 + NSQMessageID.byteCount
 }

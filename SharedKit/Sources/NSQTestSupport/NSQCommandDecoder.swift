@@ -1,3 +1,4 @@
+import NSQ
 import NIOCore
 
 /// What nsqd reads from a client: the magic first, then commands.

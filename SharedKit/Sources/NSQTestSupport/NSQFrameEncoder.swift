@@ -1,3 +1,4 @@
+import NSQ
 import NIOCore
 
 /// Writes `NSQFrame`s as nsqd does. Used by `NSQTestServer` and by codec tests.

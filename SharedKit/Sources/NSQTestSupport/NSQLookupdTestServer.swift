@@ -1,3 +1,4 @@
+import NSQ
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,4 @@
+import NSQ
 import Logging
 import NIOCore
 import NIOPosix
@@ -128,6 +129,8 @@ public final class NSQTestServer: Sendable {
 public struct NSQTestServerTimeout: Error, CustomStringConvertible {
     public var what: String
     public var description: String { "timed out waiting for \(what)" }
+
+    public init(what: String) { self.what = what }
 }
 
 /// Feeds one client connection into the server core.

@@ -1,3 +1,4 @@
+import NSQ
 import NIOCore
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import NSQ
 import NIOCore
 
 /// A point-in-time view of `NSQTestServer`'s state, for assertions.

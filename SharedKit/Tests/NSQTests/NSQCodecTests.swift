@@ -1,3 +1,4 @@
+import NSQTestSupport
 import NIOCore
 import Testing
 

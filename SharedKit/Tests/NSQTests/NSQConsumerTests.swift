@@ -1,3 +1,4 @@
+import NSQTestSupport
 import NIOCore
 import Synchronization
 import Testing
@@ -130,34 +131,6 @@ import Testing
         try await server.stop()
     }
 
-    @Test func messageNotFinishedWithinMsgTimeoutIsRedeliveredWithAttemptsPlusOne() async throws {
-        let server = try await NSQTestServer.start(testServerConfiguration())
-        try await server.inject(topic: "images", body: body("slow"))
-        let redelivered = Signal()
-        let configuration = consumerConfiguration(nsqd: [server], maxInFlight: 2) { $0.msgTimeout = .seconds(1) }
-        try await withConsumer(configuration) { delivery in
-            if delivery.message.attempts == 1 {
-                await redelivered.wait()  // hold the first delivery past msg_timeout
-            } else {
-                redelivered.fire()
-            }
-            return .finish
-        } _: { _ in
-            let snapshot = try await server.waitUntil("redelivery finished") {
-                let channel = $0.channel(topic: "images", name: "ch")
-                return channel?.finished == 1 && $0.clients.first?.commands.filter { $0.hasPrefix("FIN") }.count == 2
-            }
-            let channel = try #require(snapshot.channel(topic: "images", name: "ch"))
-            #expect(snapshot.clients[0].msgTimeoutMs == 1000)
-            #expect(channel.timedOut == 1)
-            #expect(channel.deliveries.map(\.attempts) == [1, 2])
-            #expect(channel.deliveries[0].messageID == channel.deliveries[1].messageID)
-            // The late FIN of the first delivery gets a non-fatal E_FIN_FAILED: same connection stays up.
-            #expect(snapshot.clients.count == 1 && snapshot.clients[0].connected)
-        }
-        try await server.stop()
-    }
-
     @Test func reconnectsWhenNsqdDropsTheConnection() async throws {
         let server = try await NSQTestServer.start(testServerConfiguration())
         let seen = Mutex<[String]>([])
@@ -173,47 +146,6 @@ import Testing
         }
         #expect(seen.withLock { $0 } == ["after reconnect"])
         try await server.stop()
-    }
-
-    @Test func reconnectsWhenNsqdRestartsOnTheSamePort() async throws {
-        let first = try await NSQTestServer.start(testServerConfiguration())
-        let port = first.port
-        try await withConsumer(consumerConfiguration(nsqd: [first])) { _ in .finish } _: { _ in
-            try await first.waitUntil("subscription") { $0.clients.first?.readyCount == 1 }
-            try await first.stop()
-            let second = try await NSQTestServer.start(testServerConfiguration { $0.port = port })
-            try await second.inject(topic: "images", body: body("x"))
-            try await second.waitUntil("FIN on the new nsqd") { $0.channel(topic: "images", name: "ch")?.finished == 1 }
-            try await second.stop()
-        }
-    }
-
-    @Test(arguments: [NSQLookupdTestServer.ResponseShape.current, .legacyWrapped])
-    func discoversProducersThroughLookupd(shape: NSQLookupdTestServer.ResponseShape) async throws {
-        let lookupd = try await NSQLookupdTestServer.start(shape: shape)
-        let a = try await NSQTestServer.start(testServerConfiguration())
-        let b = try await NSQTestServer.start(testServerConfiguration())
-        try await withConsumer(consumerConfiguration(lookupd: [lookupd], maxInFlight: 4)) { _ in .finish } _: { _ in
-            // No producers yet: lookupd answers 404 TOPIC_NOT_FOUND and the consumer keeps polling.
-            try await waitFor("two lookups") { lookupd.lookupCount >= 2 }
-            lookupd.setProducers([NSQLookupProducer(broadcastAddress: "127.0.0.1", hostname: "a", tcpPort: a.port, httpPort: 1, version: "1.2.1")], topic: "images")
-            try await a.waitUntil("RDY 4 on a") { $0.clients.first?.readyCount == 4 }
-            try await a.inject(topic: "images", body: body("from a"))
-            try await a.waitUntil("FIN on a") { $0.channel(topic: "images", name: "ch")?.finished == 1 }
-            // A new nsqd appears in lookupd: the consumer connects and splits RDY 2 + 2.
-            lookupd.setProducers([
-                NSQLookupProducer(broadcastAddress: "127.0.0.1", hostname: "a", tcpPort: a.port, version: "1.2.1"),
-                NSQLookupProducer(broadcastAddress: "127.0.0.1", hostname: "b", tcpPort: b.port, version: "1.2.1"),
-            ], topic: "images")
-            try await b.waitUntil("RDY 2 on b") { $0.clients.first?.readyCount == 2 }
-            try await a.waitUntil("RDY 2 on a") { $0.clients.first?.readyCount == 2 }
-            try await b.inject(topic: "images", body: body("from b"))
-            try await b.waitUntil("FIN on b") { $0.channel(topic: "images", name: "ch")?.finished == 1 }
-            #expect(try await a.snapshot().clients.count == 1)
-        }
-        try await a.stop()
-        try await b.stop()
-        try await lookupd.stop()
     }
 
     @Test func gracefulStopWaitsForInFlightHandlersAndSendsTheirOutcomeAfterCls() async throws {

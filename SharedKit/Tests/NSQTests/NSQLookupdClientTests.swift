@@ -1,3 +1,4 @@
+import NSQTestSupport
 import Testing
 
 @testable import NSQ

@@ -1,3 +1,4 @@
+import NSQTestSupport
 import NIOCore
 import Testing
 
@@ -108,23 +109,6 @@ import Testing
         #expect(snapshot.clients.count == 1)
         producer.shutdown()
         try await server.stop()
-    }
-
-    @Test func reconnectsAfterTheServerRestarts() async throws {
-        let first = try await NSQTestServer.start(testServerConfiguration())
-        let port = first.port
-        let producer = try makeProducer(first)
-        try await producer.publish(topic: "images", body: body("before"))
-        try await first.stop()
-
-        await #expect(throws: NSQError.self) { try await producer.publish(topic: "images", body: body("while down")) }
-
-        let second = try await NSQTestServer.start(testServerConfiguration { $0.port = port })
-        // The failed attempt put the producer in a short backoff; wait it out by retrying until accepted.
-        try await eventually { try await producer.publish(topic: "images", body: body("after")) }
-        #expect(try await second.snapshot().published["images"] == [body("after")])
-        producer.shutdown()
-        try await second.stop()
     }
 
     @Test func authIsSentWhenNsqdRequiresIt() async throws {

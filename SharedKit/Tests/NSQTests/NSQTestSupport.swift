@@ -1,3 +1,4 @@
+import NSQTestSupport
 import Logging
 import NIOCore
 import NSQ
@@ -70,3 +71,12 @@ final class Signal: Sendable {
     }
 }
 
+
+/// Polls an async condition (real daemons answer over HTTP) until it holds or `timeout` passes.
+func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw NSQTestServerTimeout(what: what) }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
