@@ -9,25 +9,40 @@ import Metrics
 /// marks rows itself (the MySQL queue) `queued_at` is set in the insert; otherwise (NSQ) only after a
 /// successful publish, so a failed publish leaves the row pending with `queued_at` NULL and the
 /// ImageProcessor's sweeper publishes it later.
+/// Concurrent single-path requests can share one store, one publish and one update (`ImageRegistrationBatcher`).
 public struct ImageRegistrar: Sendable {
     let store: any ImageStore
-    let publisher: any ImagePublisher
+    let announcer: ImageAnnouncer
     let queueIsTable: Bool
     let logger: Logger
+    /// Nil when coalescing is off (`maxCoalescedRequests` 1): each single path is stored on its own.
+    let batcher: ImageRegistrationBatcher?
     private let queuedCounter = Counter(label: "receiver_images_total", dimensions: [("status", "queued")])
     private let duplicateCounter = Counter(label: "receiver_images_total", dimensions: [("status", "duplicate")])
     private let rejectedCounter = Counter(label: "receiver_images_total", dimensions: [("status", "rejected")])
-    private let publishFailures = Counter(label: "receiver_publish_failures_total")
 
-    /// - Parameter queueIsTable: true for the MySQL queue, where the committed row is the queue entry.
-    public init(store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger) {
+    /// - Parameters:
+    ///   - queueIsTable: true for the MySQL queue, where the committed row is the queue entry.
+    ///   - maxCoalescedRequests: most concurrent single-path requests stored, published and marked
+    ///     together (group commit); 1 turns coalescing off.
+    ///   - coalescingWindow: how long a batch formed under load may wait to fill.
+    public init(
+        store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger,
+        maxCoalescedRequests: Int = 1, coalescingWindow: Duration = .zero
+    ) {
+        let announcer = ImageAnnouncer(store: store, publisher: publisher, queueIsTable: queueIsTable, logger: logger)
         self.store = store
-        self.publisher = publisher
+        self.announcer = announcer
         self.queueIsTable = queueIsTable
         self.logger = logger
+        self.batcher =
+            maxCoalescedRequests > 1
+            ? ImageRegistrationBatcher(
+                store: store, announcer: announcer, maxBatch: maxCoalescedRequests, window: coalescingWindow, logger: logger)
+            : nil
     }
 
-    /// The single-path hot path: no intermediate arrays.
+    /// The single-path hot path: no intermediate arrays; coalesced with concurrent requests when on.
     public func register(_ path: String) async throws -> PathOutcome {
         do {
             try ImageRoot.validate(relativePath: path)
@@ -35,10 +50,15 @@ public struct ImageRegistrar: Sendable {
             rejectedCounter.increment()
             return PathOutcome(path: path, status: .rejected, reason: error.description, code: error.code)
         }
-        let stored = try await store.store([path], markQueued: queueIsTable)[0]
+        let stored: StoredPath
+        if let batcher {
+            stored = try await batcher.register(path)
+        } else {
+            stored = try await store.store([path], markQueued: queueIsTable)[0]
+            if stored.queued { await announcer.announce([stored.id]) }
+        }
         if stored.queued {
             queuedCounter.increment()
-            await announce([stored.id])
         } else {
             duplicateCounter.increment()
         }
@@ -70,29 +90,8 @@ public struct ImageRegistrar: Sendable {
             }
             if !created.isEmpty { queuedCounter.increment(by: Int64(created.count)) }
             if created.count < stored.count { duplicateCounter.increment(by: Int64(stored.count - created.count)) }
-            if !created.isEmpty { await announce(created) }
+            await announcer.announce(created)
         }
         return outcomes.map { $0! }
-    }
-
-    private func announce(_ ids: [Int64]) async {
-        do {
-            try await publisher.publish(ids)
-        } catch {
-            publishFailures.increment()
-            var logger = logger
-            if ids.count == 1 { logger[metadataKey: "image_id"] = "\(ids[0])" }
-            logger.warning(
-                "publishing failed; the rows stay pending and the sweeper will publish them",
-                metadata: ["ids": "\(ids.count)", "error": "\(error)"])
-            return
-        }
-        guard !queueIsTable else { return }
-        do {
-            try await store.markQueued(ids)
-        } catch {
-            // Harmless: the sweeper may publish these again and the processor's claim makes that a no-op.
-            logger.warning("recording queued_at failed", metadata: ["ids": "\(ids.count)", "error": "\(error)"])
-        }
     }
 }

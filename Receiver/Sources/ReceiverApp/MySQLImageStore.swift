@@ -22,7 +22,15 @@ public struct MySQLImageStore: ImageStore {
             ? "INSERT INTO images (path, person, status, queued_at) VALUES (?, -1, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NOW(6)"))"
             : "INSERT INTO images (path, person, status) VALUES (?, -1, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NULL"))"
         let result = try await pool.execute(sql, [.string(path)])
-        return StoredPath(path: path, id: Int64(result.lastInsertID), queued: result.affectedRows > 0)
+        var id = Int64(result.lastInsertID)
+        if id == 0 {
+            // An unchanged duplicate on a table with a BEFORE UPDATE trigger (migration 3's person -1
+            // guard) comes back from the client library without the insert id: read the row's id.
+            let rows = try await pool.query("SELECT id FROM images WHERE path = ?", [.string(path)])
+            guard let row = rows.first else { throw MySQLError(kind: .usage, message: "stored path \(path) not found again") }
+            id = try row.decode("id", as: Int64.self)
+        }
+        return StoredPath(path: path, id: id, queued: result.affectedRows > 0)
     }
 
     /// Assignments that put a failed row (status 2) back to pending and leave any other row unchanged.

@@ -21,7 +21,8 @@ struct ReceiverRoutes: Sendable {
         self.dependencies = dependencies
         self.registrar = ImageRegistrar(
             store: dependencies.store, publisher: dependencies.publisher, queueIsTable: dependencies.queueIsTable,
-            logger: dependencies.logger)
+            logger: dependencies.logger, maxCoalescedRequests: dependencies.settings.maxCoalescedRequests,
+            coalescingWindow: dependencies.settings.coalescingWindow)
         self.uploads = UploadStore(root: dependencies.imageRoot.path)
     }
 

@@ -8,11 +8,22 @@ public struct ReceiverSettings: Sendable {
     public var maxUploadBytes: Int
     /// When set, every write needs `Authorization: Bearer <token>`.
     public var apiToken: String?
+    /// Most concurrent single-path requests stored, published and marked together (group commit);
+    /// 1 turns coalescing off.
+    public var maxCoalescedRequests: Int
+    /// How long a batch formed while another is being stored may wait to fill (zero: not at all).
+    /// A request arriving when nothing is in flight never waits.
+    public var coalescingWindow: Duration
 
-    public init(maxBodyBytes: Int = 1 << 20, maxBatchPaths: Int = 1000, maxUploadBytes: Int = 20 << 20, apiToken: String? = nil) {
+    public init(
+        maxBodyBytes: Int = 1 << 20, maxBatchPaths: Int = 1000, maxUploadBytes: Int = 20 << 20, apiToken: String? = nil,
+        maxCoalescedRequests: Int = 256, coalescingWindow: Duration = .zero
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchPaths = maxBatchPaths
         self.maxUploadBytes = maxUploadBytes
         self.apiToken = apiToken
+        self.maxCoalescedRequests = maxCoalescedRequests
+        self.coalescingWindow = coalescingWindow
     }
 }

@@ -42,6 +42,12 @@ struct ReceiverCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-upload-bytes"), help: "Largest uploaded image. Env: MAX_UPLOAD_BYTES. Default: 20971520")
     var maxUploadBytes: String?
 
+    @Option(name: .customLong("coalesce-max-requests"), help: "Most concurrent POST /image/post requests stored and published together (group commit); 1 turns coalescing off. Env: COALESCE_MAX_REQUESTS. Default: 256")
+    var coalesceMaxRequests: String?
+
+    @Option(name: .customLong("coalesce-window-ms"), help: "How long a batch formed under load may wait to fill; an idle request never waits. Env: COALESCE_WINDOW_MS. Default: 0")
+    var coalesceWindowMS: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -56,7 +62,9 @@ struct ReceiverCommand: AsyncParsableCommand {
             maxBodyBytes: try reader.int(maxBodyBytes, "max-body-bytes", env: ["MAX_BODY_BYTES"], default: 1 << 20, range: 64...(256 << 20)),
             maxBatchPaths: try reader.int(maxBatchPaths, "max-batch-paths", env: ["MAX_BATCH_PATHS"], default: 1000, range: 1...100_000),
             maxUploadBytes: try reader.int(maxUploadBytes, "max-upload-bytes", env: ["MAX_UPLOAD_BYTES"], default: 20 << 20, range: 1024...(1 << 30)),
-            apiToken: reader.optionalString(apiToken, "api-token", env: ["RECEIVER_API_TOKEN"]))
+            apiToken: reader.optionalString(apiToken, "api-token", env: ["RECEIVER_API_TOKEN"]),
+            maxCoalescedRequests: try reader.int(coalesceMaxRequests, "coalesce-max-requests", env: ["COALESCE_MAX_REQUESTS"], default: 256, range: 1...1000),
+            coalescingWindow: .milliseconds(try reader.int(coalesceWindowMS, "coalesce-window-ms", env: ["COALESCE_WINDOW_MS"], default: 0, range: 0...100)))
         let databaseConfiguration = try database.resolve(reader)
         let queueSettings = try queue.resolve(reader)
 
@@ -83,6 +91,7 @@ struct ReceiverCommand: AsyncParsableCommand {
             metadata: [
                 "address": "\(host):\(port)", "queue": "\(queueSettings.kind.rawValue)", "db": "\(databaseConfiguration)",
                 "image_root": "\(root)", "auth": "\(settings.apiToken == nil ? "off" : "bearer")",
+                "coalesce_max_requests": "\(settings.maxCoalescedRequests)",
             ])
         // On SIGTERM readiness drops and requests are served through the drain; then the server stops
         // accepting and finishes in-flight requests.
