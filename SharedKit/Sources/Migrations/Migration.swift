@@ -34,10 +34,21 @@ public struct CompatibilityQuery: Sendable {
     public let description: String
     public let sql: String
     public let parameters: [MySQLValue]
+    /// For a SELECT of the Go sample: what its code scans each result column into, in order. Empty for
+    /// statements without rows or whose rows are only counted.
+    public let scans: [GoScanTarget]
 
-    public init(_ description: String, _ sql: String, _ parameters: [MySQLValue] = []) {
+    public init(_ description: String, _ sql: String, _ parameters: [MySQLValue] = [], scans: [GoScanTarget] = []) {
         self.description = description
         self.sql = sql
         self.parameters = parameters
+        self.scans = scans
     }
+}
+
+/// A Go variable the sample's `rows.Scan` writes a column into. `database/sql` refuses NULL for both
+/// (`converting NULL to int is unsupported`): a NULL in such a column stops the sample's service.
+public enum GoScanTarget: Sendable, Equatable {
+    case int
+    case string
 }

@@ -5,7 +5,7 @@
 /// happen one release later (contract), once no running version uses the thing. During a rolling update
 /// version N-1 and N of every service run side by side on schema N.
 public enum Schema {
-    public static let migrations: [Migration] = [sampleTables, pipeline]
+    public static let migrations: [Migration] = [sampleTables, pipeline, noPersonIsMinusOne]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -36,31 +36,7 @@ public enum Schema {
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
             """,
         ],
-        queries: [
-            // The sample's receiver, image processor and frontend, verbatim.
-            CompatibilityQuery(
-                "receiver: store image", "insert into images (path, person, status) values (?, ?, ?)",
-                [.string("compat/sample.jpg"), .int(-1), .int(0)]),
-            CompatibilityQuery(
-                "processor: get pending path", "select path from images where id = ? and status = ?",
-                [.int(1), .int(0)]),
-            CompatibilityQuery(
-                "processor: set status", "update images set status = ? where id = ?", [.int(3), .int(1)]),
-            CompatibilityQuery(
-                "processor: set person", "update images set person = ?, status = ? where id = ?",
-                [.int(1), .int(1), .int(1)]),
-            CompatibilityQuery(
-                "processor: person of known image",
-                "select person.name, person.id from person inner join person_images as pi on person.id = pi.person_id where image_name = ?",
-                [.string("obama.jpg")]),
-            CompatibilityQuery("frontend: list images", "select id, path, person from images"),
-            CompatibilityQuery("frontend: person name", "select name from person where id = ?", [.int(1)]),
-            CompatibilityQuery(
-                "seed: add person", "insert into person (name) values (?)", [.string("Compat Person")]),
-            CompatibilityQuery(
-                "seed: add known image", "insert into person_images (image_name, person_id) values (?, ?)",
-                [.string("compat_1.jpg"), .int(1)]),
-        ]
+        queries: SampleContract.queries
     )
 
     /// Version 2: what a real pipeline needs, added without breaking version 1 readers and writers.
@@ -144,6 +120,33 @@ public enum Schema {
                 FROM images i LEFT JOIN person p ON p.id = i.person ORDER BY i.id DESC LIMIT ?
                 """,
                 [.int(50)]),
+        ]
+    )
+
+    /// Version 3: `images.person` is -1 for "no person", never NULL, as the sample's services require (they
+    /// scan it into a non-null int: a NULL stops the sample's frontend, and its processor cannot read the
+    /// row). Expand step, N-1 safe:
+    /// - `DEFAULT -1`: rows inserted without a person (the previous receiver's `INSERT ... (path, status)`)
+    ///   get -1.
+    /// - Existing NULLs become -1 (`updated_at` kept: the image did not change).
+    /// The column stays nullable: the previous processor writes `person = NULL` for "nobody" until it is
+    /// replaced, and `NOT NULL` would make that fail (strict mode) or store 0. Such rows read as nobody in
+    /// every service of ours. No trigger turns that NULL into -1: a `BEFORE UPDATE` trigger on `images`
+    /// makes MariaDB report insert id 0 for `INSERT ... ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
+    /// which the receiver relies on for a re-posted path. Contract step, next release (no running version
+    /// writes NULL any more): convert NULLs again, then `MODIFY person INT NOT NULL DEFAULT -1`.
+    static let noPersonIsMinusOne = Migration(
+        version: 3,
+        name: "images.person: -1 for no person (default -1, existing NULLs converted)",
+        statements: [
+            "ALTER TABLE images ALTER COLUMN person SET DEFAULT -1",
+            "UPDATE images SET person = -1, updated_at = updated_at WHERE person IS NULL",
+        ],
+        queries: [
+            CompatibilityQuery(
+                "receiver: store image idempotently",
+                "INSERT INTO images (path, person, status) VALUES (?, -1, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+                [.string("compat/v3.jpg")]),
         ]
     )
 }
