@@ -47,7 +47,9 @@ final class NSQConnection: Sendable {
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(settings.connectTimeout.timeAmount)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                // A TCP-level option: `.socketOption(.tcp_nodelay)` would be SOL_SOCKET option 1, SO_DEBUG, which
+                // needs CAP_NET_ADMIN and failed every connect in a pod with `capabilities: drop: [ALL]`.
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations
