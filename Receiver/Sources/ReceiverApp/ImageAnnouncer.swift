@@ -22,9 +22,15 @@ struct ImageAnnouncer: Sendable {
 
     /// One publish call (one NSQ `MPUB` for several ids), then one `queued_at` update.
     func announce(_ ids: [Int64]) async {
-        guard !ids.isEmpty else { return }
+        if await publish(ids) { await recordQueued(ids) }
+    }
+
+    /// One publish call; false (logged, counted) when the queue refused: the rows stay for the sweeper.
+    func publish(_ ids: [Int64]) async -> Bool {
+        guard !ids.isEmpty else { return false }
         do {
             try await publisher.publish(ids)
+            return true
         } catch {
             publishFailures.increment()
             var logger = logger
@@ -32,9 +38,13 @@ struct ImageAnnouncer: Sendable {
             logger.warning(
                 "publishing failed; the rows stay pending and the sweeper will publish them",
                 metadata: ["ids": "\(ids.count)", "error": "\(error)"])
-            return
+            return false
         }
-        guard !queueIsTable else { return }
+    }
+
+    /// After a successful publish (NSQ): `queued_at` so the sweeper leaves the rows alone.
+    func recordQueued(_ ids: [Int64]) async {
+        guard !queueIsTable, !ids.isEmpty else { return }
         do {
             try await store.markQueued(ids)
         } catch {

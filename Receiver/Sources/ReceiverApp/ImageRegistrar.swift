@@ -15,8 +15,10 @@ public struct ImageRegistrar: Sendable {
     let announcer: ImageAnnouncer
     let queueIsTable: Bool
     let logger: Logger
-    /// Nil when coalescing is off (`maxCoalescedRequests` 1): each single path is stored on its own.
-    let batcher: ImageRegistrationBatcher?
+    /// Empty when coalescing is off (`maxCoalescedRequests` 1): each single path is stored on its own.
+    /// Otherwise one batcher per lane; a path always goes to the same lane, so the same path is never
+    /// in two batches being stored at once, while different lanes store concurrently.
+    let batchers: [ImageRegistrationBatcher]
     private let queuedCounter = Counter(label: "receiver_images_total", dimensions: [("status", "queued")])
     private let duplicateCounter = Counter(label: "receiver_images_total", dimensions: [("status", "duplicate")])
     private let rejectedCounter = Counter(label: "receiver_images_total", dimensions: [("status", "rejected")])
@@ -26,20 +28,23 @@ public struct ImageRegistrar: Sendable {
     ///   - maxCoalescedRequests: most concurrent single-path requests stored, published and marked
     ///     together (group commit); 1 turns coalescing off.
     ///   - coalescingWindow: how long a batch formed under load may wait to fill.
+    ///   - coalescingLanes: batches stored concurrently (paths are spread over the lanes by hash).
     public init(
         store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger,
-        maxCoalescedRequests: Int = 1, coalescingWindow: Duration = .zero
+        maxCoalescedRequests: Int = 1, coalescingWindow: Duration = .zero, coalescingLanes: Int = 1
     ) {
         let announcer = ImageAnnouncer(store: store, publisher: publisher, queueIsTable: queueIsTable, logger: logger)
         self.store = store
         self.announcer = announcer
         self.queueIsTable = queueIsTable
         self.logger = logger
-        self.batcher =
+        self.batchers =
             maxCoalescedRequests > 1
-            ? ImageRegistrationBatcher(
-                store: store, announcer: announcer, maxBatch: maxCoalescedRequests, window: coalescingWindow, logger: logger)
-            : nil
+            ? (0..<max(1, coalescingLanes)).map { _ in
+                ImageRegistrationBatcher(
+                    store: store, announcer: announcer, maxBatch: maxCoalescedRequests, window: coalescingWindow, logger: logger)
+            }
+            : []
     }
 
     /// The single-path hot path: no intermediate arrays; coalesced with concurrent requests when on.
@@ -51,8 +56,9 @@ public struct ImageRegistrar: Sendable {
             return PathOutcome(path: path, status: .rejected, reason: error.description, code: error.code)
         }
         let stored: StoredPath
-        if let batcher {
-            stored = try await batcher.register(path)
+        if !batchers.isEmpty {
+            let lane = batchers.count == 1 ? 0 : Int(UInt(bitPattern: path.hashValue) % UInt(batchers.count))
+            stored = try await batchers[lane].register(path)
         } else {
             stored = try await store.store([path], markQueued: queueIsTable)[0]
             if stored.queued { await announcer.announce([stored.id]) }

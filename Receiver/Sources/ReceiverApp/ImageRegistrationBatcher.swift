@@ -9,11 +9,13 @@ import Synchronization
 /// - Idle: the first request starts a batch at once, so a lone request waits for nothing.
 /// - Busy: while a batch is being stored, arrivals queue and become the next batch (at most
 ///   `maxBatch` requests; `window` lets a batch formed under load wait a little longer to fill).
-/// - One batch is stored at a time, so two batches never race on the same path (the batch store tells
-///   new rows from existing ones by looking first); the next batch's store overlaps the previous
-///   batch's publish.
-/// - The guarantees are the ones of a single request: rows are committed before they are published, a
-///   failed publish leaves them for the sweeper, each request gets its own outcome (a duplicate within a
+/// - One batch is stored at a time, so two batches of this batcher never race on the same path (the batch
+///   store tells new rows from existing ones by looking first); the next batch's store overlaps the
+///   previous batch's publish. More concurrency comes from several batchers (lanes) that a path is
+///   spread over by hash (`ImageRegistrar`): the same path always meets the same batcher.
+/// - The guarantees are the ones of a single request: rows are committed before they are published and
+///   answered after the publish, a failed publish leaves them for the sweeper (`queued_at` is recorded
+///   after a successful publish, just after the answers went out), each request gets its own outcome (a duplicate within a
 ///   batch is answered `duplicate` with the first one's id), and a batch whose store fails is retried
 ///   path by path, so one bad path fails only its own request.
 final class ImageRegistrationBatcher: Sendable {
@@ -94,8 +96,10 @@ final class ImageRegistrationBatcher: Sendable {
         for outcome in outcomes {
             if case .success(let stored) = outcome, stored.queued { created.append(stored.id) }
         }
-        await announcer.announce(created)
+        let published = await announcer.publish(created)
         for (waiter, outcome) in zip(batch, outcomes) { waiter.continuation.resume(with: outcome) }
+        // Off the answers' path: the ids are on the queue; this only keeps the sweeper from re-sending them.
+        if published { await announcer.recordQueued(created) }
     }
 
     /// The batch in one transaction; when that fails, each path on its own so that only the requests

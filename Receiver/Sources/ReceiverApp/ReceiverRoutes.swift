@@ -22,7 +22,7 @@ struct ReceiverRoutes: Sendable {
         self.registrar = ImageRegistrar(
             store: dependencies.store, publisher: dependencies.publisher, queueIsTable: dependencies.queueIsTable,
             logger: dependencies.logger, maxCoalescedRequests: dependencies.settings.maxCoalescedRequests,
-            coalescingWindow: dependencies.settings.coalescingWindow)
+            coalescingWindow: dependencies.settings.coalescingWindow, coalescingLanes: dependencies.settings.coalescingLanes)
         self.uploads = UploadStore(root: dependencies.imageRoot.path)
     }
 

@@ -14,10 +14,12 @@ public struct ReceiverSettings: Sendable {
     /// How long a batch formed while another is being stored may wait to fill (zero: not at all).
     /// A request arriving when nothing is in flight never waits.
     public var coalescingWindow: Duration
+    /// Coalesced batches stored concurrently; a path always uses the same lane.
+    public var coalescingLanes: Int
 
     public init(
         maxBodyBytes: Int = 1 << 20, maxBatchPaths: Int = 1000, maxUploadBytes: Int = 20 << 20, apiToken: String? = nil,
-        maxCoalescedRequests: Int = 256, coalescingWindow: Duration = .zero
+        maxCoalescedRequests: Int = 256, coalescingWindow: Duration = .zero, coalescingLanes: Int = 2
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchPaths = maxBatchPaths
@@ -25,5 +27,6 @@ public struct ReceiverSettings: Sendable {
         self.apiToken = apiToken
         self.maxCoalescedRequests = maxCoalescedRequests
         self.coalescingWindow = coalescingWindow
+        self.coalescingLanes = coalescingLanes
     }
 }

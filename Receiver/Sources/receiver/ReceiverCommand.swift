@@ -48,6 +48,9 @@ struct ReceiverCommand: AsyncParsableCommand {
     @Option(name: .customLong("coalesce-window-ms"), help: "How long a batch formed under load may wait to fill; an idle request never waits. Env: COALESCE_WINDOW_MS. Default: 0")
     var coalesceWindowMS: String?
 
+    @Option(name: .customLong("coalesce-lanes"), help: "Coalesced batches stored at once (a path always uses the same lane). Env: COALESCE_LANES. Default: 2")
+    var coalesceLanes: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -64,7 +67,8 @@ struct ReceiverCommand: AsyncParsableCommand {
             maxUploadBytes: try reader.int(maxUploadBytes, "max-upload-bytes", env: ["MAX_UPLOAD_BYTES"], default: 20 << 20, range: 1024...(1 << 30)),
             apiToken: reader.optionalString(apiToken, "api-token", env: ["RECEIVER_API_TOKEN"]),
             maxCoalescedRequests: try reader.int(coalesceMaxRequests, "coalesce-max-requests", env: ["COALESCE_MAX_REQUESTS"], default: 256, range: 1...1000),
-            coalescingWindow: .milliseconds(try reader.int(coalesceWindowMS, "coalesce-window-ms", env: ["COALESCE_WINDOW_MS"], default: 0, range: 0...100)))
+            coalescingWindow: .milliseconds(try reader.int(coalesceWindowMS, "coalesce-window-ms", env: ["COALESCE_WINDOW_MS"], default: 0, range: 0...100)),
+            coalescingLanes: try reader.int(coalesceLanes, "coalesce-lanes", env: ["COALESCE_LANES"], default: 2, range: 1...64))
         let databaseConfiguration = try database.resolve(reader)
         let queueSettings = try queue.resolve(reader)
 
@@ -91,7 +95,7 @@ struct ReceiverCommand: AsyncParsableCommand {
             metadata: [
                 "address": "\(host):\(port)", "queue": "\(queueSettings.kind.rawValue)", "db": "\(databaseConfiguration)",
                 "image_root": "\(root)", "auth": "\(settings.apiToken == nil ? "off" : "bearer")",
-                "coalesce_max_requests": "\(settings.maxCoalescedRequests)",
+                "coalesce_max_requests": "\(settings.maxCoalescedRequests)", "coalesce_lanes": "\(settings.coalescingLanes)",
             ])
         // On SIGTERM readiness drops and requests are served through the drain; then the server stops
         // accepting and finishes in-flight requests.

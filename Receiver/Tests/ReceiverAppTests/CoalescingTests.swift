@@ -126,7 +126,7 @@ struct CoalescingTests {
         let calls = harness.publisher.published
         #expect(calls.flatMap { $0 }.count == 120)
         #expect(calls.count < 60, "\(calls.count) publish calls for 150 concurrent requests")
-        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL") == 0)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL", reaches: 0) == 0)
     }
 
     @Test("NSQ down: concurrent posts still succeed; their rows stay pending with queued_at NULL for the sweeper")

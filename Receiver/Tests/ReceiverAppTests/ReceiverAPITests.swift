@@ -257,7 +257,7 @@ struct ReceiverNSQTests {
         let ids = try await harness.pool.query("SELECT id FROM images ORDER BY id").map { try $0.decode("id", as: Int64.self) }
         let published = snapshot.published["images"]!.map { ImageIDMessage.decode(Array($0.readableBytesView))! }
         #expect(Set(published) == Set(ids))
-        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL") == 0)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL", reaches: 0) == 0)
     }
 
     @Test("NSQ down: the request still succeeds, the rows stay pending with queued_at NULL for the sweeper")

@@ -65,6 +65,17 @@ struct ReceiverHarness {
     func count(_ sql: String, _ parameters: [MySQLValue] = []) async throws -> Int {
         try await pool.query(sql, parameters)[0].values[0].int.map(Int.init) ?? -1
     }
+
+    /// The count once it reaches `expected` (or the last one seen after `timeout`): for what happens just
+    /// after the answers went out (the coalesced path records `queued_at` after answering).
+    func count(_ sql: String, reaches expected: Int, within timeout: Duration = .seconds(5)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let value = try await count(sql)
+            if value == expected || ContinuousClock.now >= deadline { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
 }
 
 extension TestResponse {
