@@ -16,7 +16,8 @@ import policy
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 KUBECTL = os.environ.get("KUBECTL", "kubectl")
-OVERLAYS = {"base": 0, "overlays/minikube": 1, "overlays/production": 0, "overlays/canary": 0}
+OVERLAYS = {"base": 0, "overlays/minikube": 0, "overlays/production": 0, "overlays/canary": 0,
+            "overlays/cluster-test": 0, "overlays/cluster-test-canary": 0}
 OUR_SERVICES = ["receiver", "image-processor", "face-recognition", "frontend"]
 
 
@@ -105,13 +106,36 @@ def test_nsqd_broadcasts_its_pod_dns_name() -> None:
     assert fields == {"POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"}
 
 
-def test_minikube_allows_one_unavailable_and_shrinks() -> None:
+def test_minikube_keeps_zero_unavailable_and_shrinks() -> None:
+    # The new pod Ready before the only old one stops; the real single node has room for the surge pod.
     docs = rendered("overlays/minikube")
     for doc in docs:
         if doc["kind"] == "Deployment":
-            assert doc["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 1, "maxUnavailable": 1}
+            assert doc["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 1, "maxUnavailable": 0}
     assert find(docs, "Deployment", "receiver")["spec"]["replicas"] == 1
     assert container(find(docs, "Deployment", "face-recognition"))["resources"]["requests"]["cpu"] == "250m"
+
+
+def test_cluster_test_is_the_single_node_overlay_with_local_third_party_images() -> None:
+    single = rendered("overlays/minikube")
+    test = rendered("overlays/cluster-test")
+    swapped = {"mariadb:11.4.5": "face-pipeline-test/mariadb:10.11-bookworm",
+               "nsqio/nsq:v1.3.0": "face-pipeline-test/nsq:1.2.1"}
+    for doc in single:
+        if "template" in doc.get("spec", {}):
+            for c in doc["spec"]["template"]["spec"]["containers"]:
+                c["image"] = swapped.get(c["image"], c["image"])
+    assert test == single
+    images = {c["image"] for d in test if "template" in d.get("spec", {}) for c in d["spec"]["template"]["spec"]["containers"]}
+    assert set(swapped.values()) <= images
+    # Only the test overlays use the local builds.
+    for overlay in ["base", "overlays/minikube", "overlays/production", "overlays/canary"]:
+        rendered_text = str(rendered(overlay))
+        assert "face-pipeline-test/" not in rendered_text, overlay
+    canary = rendered("overlays/cluster-test-canary")
+    assert find(canary, "Deployment", "receiver-canary")["spec"]["selector"]["matchLabels"] == \
+        {"app": "receiver", "track": "canary"}
+    assert container(find(canary, "StatefulSet", "mysql"))["image"] == swapped["mariadb:11.4.5"]
 
 
 def test_production_runs_at_least_two_of_everything_stateless() -> None:
@@ -202,10 +226,15 @@ def test_policy_rejects(case: str) -> None:
     assert any(expected in p for p in problems), problems
 
 
-def test_minikube_fails_the_zero_unavailable_rule() -> None:
-    # The same rendered output the overlay test accepts with max 1 must fail at max 0.
-    problems = policy.check(rendered("overlays/minikube"), max_unavailable=0)
+def test_one_unavailable_fails_the_zero_unavailable_rule() -> None:
+    # What the single-node overlay used to render (maxUnavailable 1) fails the policy at max 0.
+    docs = rendered("overlays/minikube")
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            doc["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] = 1
+    problems = policy.check(docs, max_unavailable=0)
     assert sum("maxUnavailable is 1" in p for p in problems) == 5, problems
+    assert policy.check(docs, max_unavailable=1) == []
 
 
 def test_cli_rejects_the_seed_style_manifest() -> None:
