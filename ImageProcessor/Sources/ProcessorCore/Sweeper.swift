@@ -21,19 +21,28 @@ public final class Sweeper: Service {
         public var maxAttempts: Int
         /// How old an unannounced pending row must be before the sweeper announces it.
         public var unqueuedGrace: Duration
-        /// Announced rows still pending (and due) this long after are announced again.
+        /// Announced rows still pending this long after the announcement (or after their retry fell due) are
+        /// announced again: nsqd keeps its queue in memory (`--mem-queue-size`), so a crashed nsqd loses them.
+        /// Only rows nobody holds (no lease) and whose retry is due qualify, so a row being worked on or
+        /// deliberately deferred is never re-announced; a duplicate that still happens is a no-op (the claim).
+        /// Set it above the longest normal wait in the queue (backlog / throughput), or rows waiting their
+        /// turn are announced twice.
         public var requeueAfter: Duration
         public var batchSize: Int
+        /// A sweep that hits a deadlock (1213) or lock wait timeout (1205) is run again at once this many
+        /// times instead of waiting a whole interval.
+        public var conflictRetries: Int
 
         public init(
             interval: Duration = .seconds(5), maxAttempts: Int = 5, unqueuedGrace: Duration = .seconds(10),
-            requeueAfter: Duration = .seconds(600), batchSize: Int = 500
+            requeueAfter: Duration = .seconds(30), batchSize: Int = 500, conflictRetries: Int = 3
         ) {
             self.interval = interval
             self.maxAttempts = maxAttempts
             self.unqueuedGrace = unqueuedGrace
             self.requeueAfter = requeueAfter
             self.batchSize = batchSize
+            self.conflictRetries = max(0, conflictRetries)
         }
     }
 
@@ -66,7 +75,7 @@ public final class Sweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let report = try await self.sweepOnce()
+                    let report = try await self.sweepRetryingConflicts()
                     if report.failedForGood + report.leasesReleased + report.republished > 0 {
                         self.logger.info(
                             "sweep",
@@ -79,6 +88,24 @@ public final class Sweeper: Service {
                     self.logger.warning("sweep failed; trying again next interval", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: self.settings.interval)
+            }
+        }
+    }
+
+    /// `sweepOnce`, run again at once after a deadlock or lock wait timeout (both roll back the statement,
+    /// and the conflicting transaction is usually gone a moment later).
+    public func sweepRetryingConflicts() async throws -> Report {
+        try await Self.retryingConflicts(times: settings.conflictRetries, logger: logger) { try await self.sweepOnce() }
+    }
+
+    static func retryingConflicts<T>(times: Int, logger: Logger, _ body: () async throws -> T) async throws -> T {
+        var retries = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error as MySQLError where error.isRetryableConflict && retries < times {
+                retries += 1
+                logger.info("sweep hit a lock conflict; running it again", metadata: ["error": "\(error)", "retry": "\(retries)"])
             }
         }
     }

@@ -67,6 +67,9 @@ struct ImageProcessorCommand: AsyncParsableCommand {
     @Option(name: .customLong("unqueued-grace-seconds"), help: "Age of a never-queued pending row before the sweeper publishes it (NSQ). Env: UNQUEUED_GRACE_SECONDS. Default: 10")
     var unqueuedGraceSeconds: String?
 
+    @Option(name: .customLong("requeue-after-seconds"), help: "Age of an announcement still pending (no lease, retry due) before the sweeper announces it again (NSQ; covers messages a crashed nsqd lost). Env: REQUEUE_AFTER_SECONDS. Default: 30")
+    var requeueAfterSeconds: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -95,6 +98,7 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         let coolDown = try seconds(breakerCooldownSeconds, "breaker-cooldown-seconds", "BREAKER_COOLDOWN_SECONDS", 5, 0.01...3600)
         let sweepInterval = try seconds(sweepIntervalSeconds, "sweep-interval-seconds", "SWEEP_INTERVAL_SECONDS", 5, 0.1...3600)
         let grace = try seconds(unqueuedGraceSeconds, "unqueued-grace-seconds", "UNQUEUED_GRACE_SECONDS", 10, 0...3600)
+        let requeueAfter = try seconds(requeueAfterSeconds, "requeue-after-seconds", "REQUEUE_AFTER_SECONDS", 30, 1...86400)
         var databaseConfiguration = try database.resolve(reader)
         // Every in-flight image may hold a connection, plus the consumer's poll and the sweeper.
         databaseConfiguration.poolSize = max(databaseConfiguration.poolSize, maxInFlight + 2)
@@ -140,7 +144,8 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         }
         let sweeper = Sweeper(
             pool: pool, publisher: republisher,
-            settings: Sweeper.Settings(interval: sweepInterval, maxAttempts: maxAttempts, unqueuedGrace: grace),
+            settings: Sweeper.Settings(
+                interval: sweepInterval, maxAttempts: maxAttempts, unqueuedGrace: grace, requeueAfter: requeueAfter),
             logger: Logger(label: "image-processor.sweeper"))
 
         let health = HealthState()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ImageQueue
 import Logging
 import MySQL
@@ -10,36 +11,71 @@ import Testing
 
 @Suite("Sweeper")
 struct SweeperTests {
-    struct Setup {
+    /// A fresh database and a real nsqd (+ nsqlookupd); `published()` drains what nsqd holds for the test's
+    /// channel and returns every id announced so far.
+    final class Setup: Sendable {
         let pool: MySQLPool
-        let nsqd: NSQTestServer
+        let daemons: NSQDaemons
         let producer: NSQProducer
         let publisher: NSQImagePublisher
+        private let drained = Mutex<[Int64]>([])
 
-        static func make() async throws -> Setup {
-            let pool = try await TestDatabase.shared.makeFreshDatabase(poolSize: 6, label: "sweeper")
-            let nsqd = try await NSQTestServer.start()
-            let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: nsqd.address))
-            return Setup(pool: pool, nsqd: nsqd, producer: producer, publisher: try NSQImagePublisher(producer: producer))
+        init(pool: MySQLPool, daemons: NSQDaemons, producer: NSQProducer, publisher: NSQImagePublisher) {
+            self.pool = pool
+            self.daemons = daemons
+            self.producer = producer
+            self.publisher = publisher
         }
 
-        func sweeper(maxAttempts: Int = 3) -> Sweeper {
+        static func make(nsqdArguments: [String] = []) async throws -> Setup {
+            let pool = try await TestDatabase.shared.makeFreshDatabase(poolSize: 6, label: "sweeper")
+            let daemons = try await NSQDaemons.start(nsqdArguments: nsqdArguments)
+            try await daemons.createChannel(topic: "images", channel: "sweeper-test")
+            let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: daemons.nodes[0].tcpAddress))
+            return Setup(pool: pool, daemons: daemons, producer: producer, publisher: try NSQImagePublisher(producer: producer))
+        }
+
+        func sweeper(maxAttempts: Int = 3, requeueAfter: Duration = .seconds(600)) -> Sweeper {
             var logger = Logger(label: "sweeper-test")
             logger.logLevel = .critical
             return Sweeper(
                 pool: pool, publisher: publisher,
-                settings: Sweeper.Settings(interval: .milliseconds(100), maxAttempts: maxAttempts, unqueuedGrace: .seconds(5)),
+                settings: Sweeper.Settings(
+                    interval: .milliseconds(100), maxAttempts: maxAttempts, unqueuedGrace: .seconds(5), requeueAfter: requeueAfter),
                 logger: logger)
         }
 
         func close() async {
             producer.shutdown()
-            try? await nsqd.stop()
+            daemons.shutdown()
             await pool.shutdown()
         }
 
         func published() async throws -> [Int64] {
-            try await nsqd.snapshot().published["images", default: []].compactMap { ImageIDMessage.decode(Array($0.readableBytesView)) }
+            let stats = try await daemons.channelStats(node: 0, topic: "images", channel: "sweeper-test")
+            if stats.depth > 0 {
+                var configuration = NSQConsumerConfiguration(topic: "images", channel: "sweeper-test")
+                configuration.nsqdTCPAddresses = daemons.nsqdTCPAddresses
+                configuration.maxInFlight = 100
+                configuration.outputBufferTimeout = .milliseconds(25)  // nsqd's --min-output-buffer-timeout
+                var logger = Logger(label: "sweeper-test-drain")
+                logger.logLevel = .critical
+                let consumer = try NSQConsumer(configuration: configuration, logger: logger)
+                let before = drained.withLock { $0.count }
+                let run = Task {
+                    try await consumer.run { delivery in
+                        if let id = ImageIDMessage.decode(delivery.message.bodyBytes) { self.drained.withLock { $0.append(id) } }
+                        return .finish
+                    }
+                }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while drained.withLock({ $0.count }) - before < stats.depth && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                consumer.beginShutdown()
+                try await run.value
+            }
+            return drained.withLock { $0 }
         }
 
         func int(_ sql: String) async throws -> Int { Int(try await pool.query(sql)[0].values[0].int ?? -1) }
@@ -103,6 +139,81 @@ struct SweeperTests {
         let published = try await setup.published()
         #expect(published.count == 200)
         #expect(Set(published).count == 200)
+    }
+
+    @Test("announced rows nobody holds are re-announced after requeueAfter; leased or deferred rows are not")
+    func requeueIsLeaseAware() async throws {
+        let setup = try await Setup.make()
+        defer { Task { await setup.close() } }
+        try await setup.pool.execute(
+            """
+            INSERT INTO images (path, status, attempts, lease_owner, lease_expires_at, queued_at, next_attempt_at) VALUES
+              ('lost-by-nsqd.jpg', 0, 0, NULL, NULL, NOW(6) - INTERVAL 3 SECOND, NULL),
+              ('just-announced.jpg', 0, 0, NULL, NULL, NOW(6), NULL),
+              ('retry-later.jpg', 0, 1, NULL, NULL, NOW(6) - INTERVAL 3 SECOND, NOW(6) + INTERVAL 60 SECOND),
+              ('being-processed.jpg', 3, 1, 'live-worker', NOW(6) + INTERVAL 60 SECOND, NOW(6) - INTERVAL 3 SECOND, NULL)
+            """)
+        // The old fixed 600 s: nothing yet.
+        #expect(try await setup.sweeper(requeueAfter: .seconds(600)).sweepOnce().republished == 0)
+        let report = try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce()
+        #expect(report.republished == 1)
+        let lost = try await setup.pool.query("SELECT id FROM images WHERE path = 'lost-by-nsqd.jpg'")[0].decode("id", as: Int64.self)
+        #expect(try await setup.published() == [lost])
+        // Re-announcing reset queued_at: the next sweep leaves it alone.
+        #expect(try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce().republished == 0)
+    }
+
+    @Test("nsqd kill -9 loses its in-memory queue; the sweeper re-announces the rows within requeueAfter")
+    func nsqdCrashIsRecoveredByTheSweeper() async throws {
+        let setup = try await Setup.make()
+        defer { Task { await setup.close() } }
+        let values = (0..<50).map { "('crash/\($0).jpg', 0, NOW(6))" }.joined(separator: ",")
+        try await setup.pool.execute("INSERT INTO images (path, status, queued_at) VALUES \(values)")
+        let ids = try await setup.pool.query("SELECT id FROM images ORDER BY id").map { try $0.decode("id", as: Int64.self) }
+        try await setup.publisher.publish(ids)
+        #expect(try await setup.daemons.channelStats(node: 0, topic: "images", channel: "sweeper-test").depth == 50)
+        setup.daemons.kill(node: 0)
+        try await setup.daemons.restart(node: 0)
+        #expect(try await setup.daemons.channelStats(node: 0, topic: "images", channel: "sweeper-test").depth == 0)
+        let sweeper = setup.sweeper(requeueAfter: .seconds(1))
+        let start = ContinuousClock.now
+        var republished = 0
+        while republished < 50 && ContinuousClock.now - start < .seconds(10) {
+            republished += try await sweeper.sweepOnce().republished
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        print("sweeper: 50 ids lost by nsqd kill -9 re-announced after \(ContinuousClock.now - start)")
+        #expect(republished == 50)
+        #expect(try await setup.published().sorted() == ids)
+    }
+
+    @Test("a deadlock or lock wait timeout is retried at once; other errors and too many conflicts are not")
+    func conflictsAreRetriedAtOnce() async throws {
+        let logger = Logger(label: "sweeper-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let calls = Mutex<Int>(0)
+        let value = try await Sweeper.retryingConflicts(times: 3, logger: logger) { () async throws -> Int in
+            let call = calls.withLock { $0 += 1; return $0 }
+            if call == 1 { throw MySQLError(number: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock") }
+            if call == 2 { throw MySQLError(number: 1205, message: "Lock wait timeout exceeded") }
+            return call
+        }
+        #expect(value == 3)
+        calls.withLock { $0 = 0 }
+        await #expect(throws: MySQLError.self) {
+            try await Sweeper.retryingConflicts(times: 2, logger: logger) { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw MySQLError(number: 1213, message: "Deadlock")
+            }
+        }
+        #expect(calls.withLock { $0 } == 3)
+        calls.withLock { $0 = 0 }
+        await #expect(throws: MySQLError.self) {
+            try await Sweeper.retryingConflicts(times: 3, logger: logger) { () async throws -> Int in
+                calls.withLock { $0 += 1 }
+                throw MySQLError(number: 1146, message: "Table doesn't exist")
+            }
+        }
+        #expect(calls.withLock { $0 } == 1)
     }
 
     @Test("MySQL queue mode: only the final-failure bookkeeping, nothing is published")
