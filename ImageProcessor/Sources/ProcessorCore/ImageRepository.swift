@@ -31,15 +31,18 @@ public struct ImageRepository: KnownImageLookup {
     public init(pool: MySQLPool) { self.pool = pool }
 
     /// Claims a pending-and-due image, or one whose lease expired, in one conditional UPDATE: of two
-    /// concurrent deliveries of the same id only one gets affected rows = 1.
+    /// concurrent deliveries of the same id only one gets affected rows = 1. The sample's processor marks
+    /// an image processing without a lease; such a mark older than our lease counts as expired (that
+    /// processor died with it: it has no graceful stop).
     public func claim(_ id: Int64, owner: String, lease: Duration) async throws -> Result<ClaimedImage, ClaimRefusal> {
         let result = try await pool.execute(
             """
             UPDATE images SET status = 3, lease_owner = ?, lease_expires_at = NOW(6) + INTERVAL ? MICROSECOND,
                 attempts = attempts + 1, next_attempt_at = NULL
             WHERE id = ? AND ((status = 0 AND (next_attempt_at IS NULL OR next_attempt_at <= NOW(6)))
-                OR (status = 3 AND lease_expires_at < NOW(6)))
-            """, [.string(owner), .int(lease.microseconds), .int(id)])
+                OR (status = 3 AND lease_expires_at < NOW(6))
+                OR (status = 3 AND lease_owner IS NULL AND updated_at < NOW(6) - INTERVAL ? MICROSECOND))
+            """, [.string(owner), .int(lease.microseconds), .int(id), .int(lease.microseconds)])
         if result.affectedRows == 1, let claimed = try await held(id, owner: owner) {
             return .success(claimed)
         }

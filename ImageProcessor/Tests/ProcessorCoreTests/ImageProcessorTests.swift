@@ -81,7 +81,7 @@ struct ImageProcessorTests {
         for id in ids {
             let row = try await harness.row(id)
             #expect(try row.decode("status", as: Int.self) == 1)
-            #expect(try row.decode("person", as: Int64?.self) == nil)
+            #expect(try row.decode("person", as: Int64.self) == -1)  // the sample's "no person", never NULL
         }
         #expect(try await harness.int("SELECT COUNT(*) FROM faces WHERE image_id = ?", [.int(ids[0])]) == 0)
         #expect(try await harness.int("SELECT COUNT(*) FROM faces WHERE image_id = ? AND person_id IS NULL", [.int(ids[1])]) == 6)
@@ -177,8 +177,49 @@ struct ImageProcessorTests {
         let ids = try await harness.insertImages(["obama3.jpg", "nobody.jpg"])
         for id in ids { #expect(await harness.processor.handle(delivery(id)) == .finished) }
         #expect(try await harness.row(ids[0]).decode("person", as: Int64?.self) == 1)
-        #expect(try await harness.row(ids[1]).decode("person", as: Int64?.self) == nil)
+        #expect(try await harness.row(ids[1]).decode("person", as: Int64.self) == -1)
         #expect(try await harness.int("SELECT COUNT(*) FROM images WHERE status = 1") == 2)
+    }
+
+    @Test("rows the sample's receiver inserted keep person -1; the sample's processor and frontend read every row we write")
+    func sampleReadsOurRows() async throws {
+        let server = try await TestGRPCServer.start(services: [ScriptedV1 { $0.contains("obama") ? "obama.jpg" : "not_found" }, ReadyV1()])
+        let harness = try await ProcessorHarness.make(grpcPort: server.port, v1: true)
+        defer { Task { await harness.close(); await server.stop() } }
+        try await harness.insertPeople(1)
+        try await harness.pool.execute("INSERT INTO person_images (image_name, person_id) VALUES ('obama.jpg', 1)")
+        let sample = SampleClient(pool: harness.pool)
+        var ids: [Int64] = []
+        for path in ["sample/obama1.jpg", "sample/nobody.jpg"] { ids.append(try #require(try await sample.receive(path))) }
+        ids += try await harness.insertImages(["ours/obama2.jpg", "ours/nobody.jpg"])
+        for id in ids { #expect(await harness.processor.handle(delivery(id)) == .finished) }
+        // Scans into non-null ints, as the sample's Go code does: a NULL anywhere throws here.
+        let page = try await sample.frontendPage()
+        #expect(page.map(\.person) == [1, -1, 1, -1])
+        #expect(page.map(\.status) == [1, 1, 1, 1])
+        #expect(page.map(\.name) == ["Person 1", nil, "Person 1", nil])
+        for id in ids {
+            let row = try #require(try await sample.load(id))
+            #expect(row.status == 1)
+        }
+    }
+
+    @Test("an image the sample's processor marked processing and died with is taken over once older than the lease")
+    func takesOverStaleSampleMark() async throws {
+        let server = try await TestGRPCServer.start(services: [ScriptedV1 { _ in "not_found" }, ReadyV1()])
+        let harness = try await ProcessorHarness.make(grpcPort: server.port, lease: .seconds(30), v1: true)
+        defer { Task { await harness.close(); await server.stop() } }
+        let sample = SampleClient(pool: harness.pool)
+        let fresh = try #require(try await sample.receive("sample/fresh.jpg"))
+        let stale = try #require(try await sample.receive("sample/stale.jpg"))
+        // The sample's own statement: status 3, no lease. One mark is recent (it may still be working).
+        for id in [fresh, stale] { try await harness.pool.execute(SampleContract.processorSetStatus.sql, [.int(3), .int(id)]) }
+        try await harness.pool.execute("UPDATE images SET updated_at = NOW(6) - INTERVAL 31 SECOND WHERE id = ?", [.int(stale)])
+        #expect(await harness.processor.handle(delivery(fresh)) == .finished)
+        #expect(await harness.processor.handle(delivery(stale)) == .finished)
+        #expect(try await sample.load(fresh)?.status == 3)   // left to the sample
+        let taken = try #require(try await sample.load(stale))
+        #expect(taken.status == 1 && taken.person == -1)
     }
 
     @Test("the database restarts mid-run: the processor recovers by itself")
