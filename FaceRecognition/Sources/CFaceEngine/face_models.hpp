@@ -64,18 +64,20 @@ inline std::string model_path(const std::string& dir, const char* name) {
     return path;
 }
 
-inline void load_models(FaceModels& models, const char* models_dir, fe_detector_kind kind) {
+inline void load_models(FaceModels& models, const char* models_dir, const fe_options& options) {
     if (!models_dir || !*models_dir) throw Failure{FE_ERR_MODELS, "no models directory given"};
     const std::string dir = models_dir;
+    const fe_detector_kind kind = options.detector;
+    const bool needs_cnn = kind == FE_DETECTOR_CNN || options.cnn_fallback;
     const std::string landmarks = model_path(dir, "shape_predictor_5_face_landmarks.dat");
     const std::string resnet = model_path(dir, "dlib_face_recognition_resnet_model_v1.dat");
-    const std::string mmod = kind == FE_DETECTOR_CNN ? model_path(dir, "mmod_human_face_detector.dat") : "";
+    const std::string mmod = needs_cnn ? model_path(dir, "mmod_human_face_detector.dat") : "";
     try {
         models.detector_kind = kind;
         models.hog = dlib::get_frontal_face_detector();
         dlib::deserialize(landmarks) >> models.landmarks;
         dlib::deserialize(resnet) >> models.descriptors;
-        if (kind == FE_DETECTOR_CNN) {
+        if (needs_cnn) {
             models.cnn = std::make_unique<cnn_detector_net>();
             dlib::deserialize(mmod) >> *models.cnn;
         }
@@ -89,11 +91,18 @@ struct Detection {
     double score;
 };
 
-// Detects faces at the scale the options choose for this image and maps boxes back to its coordinates.
-inline std::vector<Detection> detect_faces(FaceModels& models, const image_type& image, const fe_options& options,
-                                           double* used_scale) {
-    const double scale = detection_scale(image.nc(), image.nr(), options);
-    *used_scale = scale;
+// Which detector found the faces, and whether (and at what scale) the CNN fallback ran.
+struct DetectionReport {
+    double scale = 1.0;
+    fe_detector_kind detected_by = FE_DETECTOR_HOG;
+    bool fallback_ran = false;
+    double fallback_scale = 0.0;
+};
+
+// Runs one detector on the image scaled by `scale` (2 = dlib's pyramid_up, else bilinear) and maps the
+// boxes back to the image's coordinates.
+inline std::vector<Detection> detect_at_scale(FaceModels& models, fe_detector_kind kind, const image_type& image,
+                                              double scale, double threshold) {
     image_type scaled;
     const image_type* input = &image;
     const dlib::pyramid_down<2> pyramid;
@@ -106,11 +115,11 @@ inline std::vector<Detection> detect_faces(FaceModels& models, const image_type&
         input = &scaled;
     }
     std::vector<Detection> found;
-    if (models.detector_kind == FE_DETECTOR_CNN) {
+    if (kind == FE_DETECTOR_CNN) {
         for (const auto& d : (*models.cnn)(*input)) found.push_back({d.rect, d.detection_confidence});
     } else {
         std::vector<dlib::rect_detection> dets;
-        models.hog(*input, dets, options.detection_threshold);
+        models.hog(*input, dets, threshold);
         for (const auto& d : dets) found.push_back({d.rect, d.detection_confidence});
     }
     if (scale == 2.0) {
@@ -122,6 +131,32 @@ inline std::vector<Detection> detect_faces(FaceModels& models, const image_type&
         for (auto& d : found)
             d.box = dlib::rectangle(std::lround(d.box.left() * sx), std::lround(d.box.top() * sy),
                                     std::lround(d.box.right() * sx), std::lround(d.box.bottom() * sy));
+    }
+    return found;
+}
+
+// The CNN fallback's scale: never upsampled (mmod finds faces down to ~40 px, half HOG's 80 px window, so
+// it needs no pyramid_up; on 250x250 LFW photos 1x costs ~0.11 CPU-s, 2x ~4x that), and shrunk so the
+// longer side stays within the bound (cost grows with pixels, ~1.7 CPU-us per pixel).
+inline double fallback_scale(const image_type& image, const fe_options& options) {
+    const long long_side = std::max(image.nc(), image.nr());
+    if (options.fallback_max_long_side <= 0 || long_side <= options.fallback_max_long_side) return 1.0;
+    return double(options.fallback_max_long_side) / long_side;
+}
+
+// Detects faces at the scale the options choose for this image; with HOG and the fallback on, a photo
+// where HOG finds nothing goes once through the CNN. Boxes are in the image's coordinates.
+inline std::vector<Detection> detect_faces(FaceModels& models, const image_type& image, const fe_options& options,
+                                           DetectionReport* report) {
+    const double scale = detection_scale(image.nc(), image.nr(), options);
+    report->scale = scale;
+    report->detected_by = models.detector_kind;
+    std::vector<Detection> found = detect_at_scale(models, models.detector_kind, image, scale, options.detection_threshold);
+    if (found.empty() && models.detector_kind == FE_DETECTOR_HOG && options.cnn_fallback && models.cnn) {
+        report->fallback_ran = true;
+        report->fallback_scale = fallback_scale(image, options);
+        found = detect_at_scale(models, FE_DETECTOR_CNN, image, report->fallback_scale, 0);
+        report->detected_by = FE_DETECTOR_CNN;
     }
     // Highest confidence first; ties by position so the order never depends on anything else.
     std::sort(found.begin(), found.end(), [](const Detection& a, const Detection& b) {

@@ -52,6 +52,8 @@ fe_options fe_default_options(void) {
     options.downscale_above_long_side = 1600;
     options.detection_threshold = 0;
     options.apply_exif_orientation = 1;
+    options.cnn_fallback = 1;
+    options.fallback_max_long_side = FE_DEFAULT_FALLBACK_MAX_LONG_SIDE;
     return options;
 }
 
@@ -62,7 +64,7 @@ fe_worker* fe_worker_create(const char* models_dir, const fe_options* options, f
     fe::guarded(err, [&] {
         auto worker = std::make_unique<fe_worker>();
         worker->options = options ? *options : fe_default_options();
-        fe::load_models(worker->models, models_dir, worker->options.detector);
+        fe::load_models(worker->models, models_dir, worker->options);
         created = worker.release();
     });
     return created;
@@ -99,8 +101,8 @@ static fe_status analyze(fe_worker* worker, const char* path, const uint8_t* dat
         decoded = {};
         const auto t1 = clock::now();
 
-        double scale = 1.0;
-        const std::vector<fe::Detection> detections = fe::detect_faces(models, image, options, &scale);
+        fe::DetectionReport report;
+        const std::vector<fe::Detection> detections = fe::detect_faces(models, image, options, &report);
         const auto t2 = clock::now();
 
         std::vector<dlib::full_object_detection> shapes;
@@ -131,7 +133,10 @@ static fe_status analyze(fe_worker* worker, const char* path, const uint8_t* dat
         out->width = int32_t(image.nc());
         out->height = int32_t(image.nr());
         out->exif_orientation = orientation;
-        out->detection_scale = scale;
+        out->detection_scale = report.scale;
+        out->detected_by = report.detected_by;
+        out->fallback_ran = report.fallback_ran ? 1 : 0;
+        out->fallback_scale = report.fallback_scale;
         out->face_count = int32_t(detections.size());
         out->faces = faces.release();
         out->timings = fe_timings{fe::ms_between(t0, t1), fe::ms_between(t1, t2), fe::ms_between(t2, t3),

@@ -23,7 +23,7 @@ extern "C" fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_
         std::vector<std::unique_ptr<fe::FaceModels>> models(threads);
         for (auto& m : models) {
             m = std::make_unique<fe::FaceModels>();
-            fe::load_models(*m, models_dir, options.detector);
+            fe::load_models(*m, models_dir, options);
         }
         std::atomic<int64_t> faces{0};
         std::mutex failure_lock;
@@ -39,8 +39,8 @@ extern "C" fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_
                     for (int32_t i = 0; i < iterations; ++i) {
                         for (const auto& file : files) {
                             dlib::load_image(image, file);
-                            double scale = 1;
-                            auto dets = fe::detect_faces(m, image, options, &scale);
+                            fe::DetectionReport report;
+                            auto dets = fe::detect_faces(m, image, options, &report);
                             std::vector<fe::image_type> chips(dets.size());
                             for (size_t k = 0; k < dets.size(); ++k) {
                                 auto shape = m.landmarks(image, dets[k].box);

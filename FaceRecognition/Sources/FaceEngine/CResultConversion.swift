@@ -59,6 +59,7 @@ extension FaceAnalysis {
                 queueWait: queueWait, decode: .milliseconds(t.decode_ms), detect: .milliseconds(t.detect_ms),
                 landmarks: .milliseconds(t.landmarks_ms), descriptor: .milliseconds(t.descriptor_ms),
                 total: .milliseconds(t.total_ms)),
-            exifOrientation: Int(result.exif_orientation), detectionScale: result.detection_scale)
+            exifOrientation: Int(result.exif_orientation), detectionScale: result.detection_scale,
+            detector: result.detected_by == FE_DETECTOR_CNN ? .cnn : .hog, usedFallback: result.fallback_ran != 0)
     }
 }

@@ -12,10 +12,15 @@ public struct FaceAnalysis: Sendable, Equatable {
     public var exifOrientation: Int
     /// Factor the image was scaled by before detection (2 = upsampled, < 1 = shrunk, 1 = as is).
     public var detectionScale: Double
+    /// The detector whose faces these are: `.cnn` when HOG found none and the fallback did.
+    public var detector: FaceDetectorKind
+    /// True when HOG found nothing and the CNN fallback ran (its time is part of `timings.detect`).
+    public var usedFallback: Bool
 
     public init(
         imageWidth: Int, imageHeight: Int, faces: [DetectedFace], timings: StageTimings,
-        exifOrientation: Int = 1, detectionScale: Double = 1
+        exifOrientation: Int = 1, detectionScale: Double = 1, detector: FaceDetectorKind = .hog,
+        usedFallback: Bool = false
     ) {
         self.imageWidth = imageWidth
         self.imageHeight = imageHeight
@@ -23,12 +28,15 @@ public struct FaceAnalysis: Sendable, Equatable {
         self.timings = timings
         self.exifOrientation = exifOrientation
         self.detectionScale = detectionScale
+        self.detector = detector
+        self.usedFallback = usedFallback
     }
 
     /// Equal results regardless of how long they took.
     public static func == (lhs: FaceAnalysis, rhs: FaceAnalysis) -> Bool {
         lhs.imageWidth == rhs.imageWidth && lhs.imageHeight == rhs.imageHeight && lhs.faces == rhs.faces
             && lhs.exifOrientation == rhs.exifOrientation && lhs.detectionScale == rhs.detectionScale
+            && lhs.detector == rhs.detector && lhs.usedFallback == rhs.usedFallback
     }
 }
 
@@ -40,7 +48,7 @@ public struct DetectedFace: Sendable, Equatable {
     /// dlib's 5-point model: right eye outer/inner corner (indices 0, 1), left eye outer/inner (2, 3), nose base (4).
     public var landmarks: [FacePoint]
     public var descriptor: FaceDescriptor
-    /// Detector confidence (HOG: SVM score, higher is surer).
+    /// Detector confidence, higher is surer (HOG: SVM score; CNN: mmod score, another scale).
     public var score: Double
 
     public init(box: FaceBox, landmarks: [FacePoint], descriptor: FaceDescriptor, score: Double) {

@@ -33,6 +33,8 @@ public final class FaceEngine: FaceAnalyzing {
         options.downscale_above_long_side = Int32(clamping: configuration.detectionScale.downscaleAboveLongSide ?? 0)
         options.detection_threshold = configuration.detectionThreshold
         options.apply_exif_orientation = configuration.appliesEXIFOrientation ? 1 : 0
+        options.cnn_fallback = configuration.fallback == nil ? 0 : 1
+        options.fallback_max_long_side = Int32(clamping: configuration.fallback?.maxLongSide ?? 0)
         let workerOptions = options
         let modelsDirectory = configuration.modelsDirectory
 

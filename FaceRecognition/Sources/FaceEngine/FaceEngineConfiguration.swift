@@ -1,3 +1,4 @@
+import CFaceEngine
 import Foundation
 
 /// Which dlib face detector a worker runs.
@@ -24,6 +25,21 @@ public struct DetectionScalePolicy: Sendable, Equatable {
     public static let unscaled = DetectionScalePolicy(upsampleBelowMinSide: nil, downscaleAboveLongSide: nil)
 }
 
+/// What a HOG worker does with a photo where HOG finds no face: run dlib's CNN (mmod) detector once, on
+/// the photo scaled like HOG's input but with its longer side at most `maxLongSide` (bounds its time and
+/// memory). Photos where HOG finds a face never pay for it; their descriptors are unchanged.
+public struct DetectorFallback: Sendable, Equatable {
+    public var maxLongSide: Int
+
+    public init(maxLongSide: Int = DetectorFallback.defaultMaxLongSide) {
+        self.maxLongSide = maxLongSide
+    }
+
+    public static let defaultMaxLongSide = Int(FE_DEFAULT_FALLBACK_MAX_LONG_SIDE)
+    /// The default: CNN on at most `defaultMaxLongSide` px.
+    public static let cnn = DetectorFallback()
+}
+
 public struct FaceEngineConfiguration: Sendable {
     /// Folder holding `shape_predictor_5_face_landmarks.dat`, `dlib_face_recognition_resnet_model_v1.dat`
     /// and, for the CNN detector, `mmod_human_face_detector.dat`.
@@ -40,6 +56,8 @@ public struct FaceEngineConfiguration: Sendable {
     public var detectionThreshold: Double
     /// Rotate/flip JPEGs by their EXIF orientation tag, as photo viewers do.
     public var appliesEXIFOrientation: Bool
+    /// Recall fallback when HOG finds no face (nil = none; ignored with the CNN detector).
+    public var fallback: DetectorFallback?
 
     public init(
         modelsDirectory: String = FaceEngineConfiguration.defaultModelsDirectory(),
@@ -49,7 +67,8 @@ public struct FaceEngineConfiguration: Sendable {
         maxPixels: Int = 40_000_000,
         detectionScale: DetectionScalePolicy = DetectionScalePolicy(),
         detectionThreshold: Double = 0,
-        appliesEXIFOrientation: Bool = true
+        appliesEXIFOrientation: Bool = true,
+        fallback: DetectorFallback? = .cnn
     ) {
         self.modelsDirectory = modelsDirectory
         self.workerCount = workerCount
@@ -59,6 +78,7 @@ public struct FaceEngineConfiguration: Sendable {
         self.detectionScale = detectionScale
         self.detectionThreshold = detectionThreshold
         self.appliesEXIFOrientation = appliesEXIFOrientation
+        self.fallback = fallback
     }
 
     /// `FACE_MODELS_DIR` when set, else `<repo>/.cache/models` (where scripts/fetch-test-data.sh puts them).

@@ -37,7 +37,8 @@ struct FaceRecognitionApplication {
                 "grpc": "\(settings.server.host):\(settings.server.port)", "admin": "\(settings.admin)",
                 "image_root": "\(resolver.root.realPath)", "known_people": "\(settings.knownPeopleDirectory)",
                 "models": "\(settings.engine.modelsDirectory)", "workers": "\(settings.engine.workerCount)",
-                "detector": "\(settings.engine.detector.rawValue)", "threshold": "\(settings.matchThreshold)",
+                "detector": "\(settings.engine.detector.rawValue)",
+                "cnn_fallback_max_side": "\(settings.engine.fallback.map { String($0.maxLongSide) } ?? "off")", "threshold": "\(settings.matchThreshold)",
                 "database": "\(settings.database)",
             ])
         // Shutdown runs in reverse: drain (readiness and gRPC health NOT_SERVING), then gRPC finishes

@@ -38,6 +38,11 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
     @Option(name: .customLong("detector"), help: "hog or cnn. Env: DETECTOR. Default: hog")
     var detector: String?
 
+    @Option(
+        name: .customLong("cnn-fallback-max-side"),
+        help: "When HOG finds no face, run the CNN detector on the photo shrunk to at most this longer side (0 = no fallback). Env: CNN_FALLBACK_MAX_SIDE. Default: \(DetectorFallback.defaultMaxLongSide)")
+    var cnnFallbackMaxSide: String?
+
     @Option(name: .customLong("gallery-refresh-seconds"), help: "How often to pick up gallery changes from MySQL (0 = never). Env: GALLERY_REFRESH_SECONDS. Default: 30")
     var galleryRefreshSeconds: String?
 
@@ -77,6 +82,9 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
             workers, "workers", env: ["WORKERS"], default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let threshold = try reader.double(matchThreshold, "match-threshold", env: ["MATCH_THRESHOLD"], default: 0.6, range: 0.01...4)
         let detector = try reader.choice(detector, "detector", env: ["DETECTOR"], default: FaceDetectorKind.hog)
+        let fallbackSide = try reader.int(
+            cnnFallbackMaxSide, "cnn-fallback-max-side", env: ["CNN_FALLBACK_MAX_SIDE"],
+            default: DetectorFallback.defaultMaxLongSide, range: 0...20_000)
         let refresh = try reader.double(
             galleryRefreshSeconds, "gallery-refresh-seconds", env: ["GALLERY_REFRESH_SECONDS"], default: 30, range: 0...86_400)
         let maxBytes = try reader.int(maxImageBytes, "max-image-bytes", env: ["MAX_IMAGE_BYTES"], default: 32 << 20, range: 1024...(1 << 30))
@@ -86,6 +94,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
         var engine = FaceEngineConfiguration(
             modelsDirectory: models, workerCount: workers, detector: detector, maxFileBytes: maxBytes, maxPixels: maxPixels)
         engine.detectionScale = DetectionScalePolicy()
+        engine.fallback = fallbackSide > 0 ? DetectorFallback(maxLongSide: fallbackSide) : nil
         return FaceRecognitionSettings(
             server: FaceRecognitionServerConfiguration(
                 host: grpc.host, port: grpc.port, maxImageBytes: maxBytes, maxInFlight: maxInFlight),

@@ -56,9 +56,18 @@ typedef struct fe_options {
     int32_t downscale_above_long_side;
     double detection_threshold;        /* dlib adjust_threshold; 0 = dlib default */
     int32_t apply_exif_orientation;    /* 1 = rotate/flip JPEGs by their EXIF orientation tag */
+    /* Recall fallback of the HOG detector: when HOG finds no face, 1 = run the CNN (mmod) detector once,
+     * on the image as decoded (never upsampled: mmod finds faces from ~40 px) or shrunk so its longer side
+     * is at most fallback_max_long_side (this bounds the fallback's time and memory, ~1.7 CPU-us per
+     * pixel; 0 = no bound). Photos where HOG finds a face never pay for it.
+     * Ignored with FE_DETECTOR_CNN. Needs mmod_human_face_detector.dat. */
+    int32_t cnn_fallback;
+    int32_t fallback_max_long_side;
 } fe_options;
 
-/* Sensible defaults: HOG, 64 MiB files, 40 Mpx, upsample below 400 px, downscale above 1600 px. */
+/* Sensible defaults: HOG, 64 MiB files, 40 Mpx, upsample below 400 px, downscale above 1600 px,
+ * CNN fallback on at most FE_DEFAULT_FALLBACK_MAX_LONG_SIDE px. */
+#define FE_DEFAULT_FALLBACK_MAX_LONG_SIDE 640
 fe_options fe_default_options(void);
 
 typedef struct fe_point {
@@ -89,6 +98,9 @@ typedef struct fe_result {
     int32_t face_count;
     fe_face* faces;             /* face_count entries, owned by the result */
     fe_timings timings;
+    fe_detector_kind detected_by; /* the detector whose faces these are (CNN when the fallback found them) */
+    int32_t fallback_ran;         /* 1 = HOG found nothing and the CNN fallback ran (its time is in detect_ms) */
+    double fallback_scale;        /* factor applied before the fallback detector (0 when it did not run) */
 } fe_result;
 
 typedef struct fe_worker fe_worker;
