@@ -65,7 +65,9 @@ class Cluster:
         return subprocess.run([str(ROOT / "scripts" / "k8s-deploy.sh"), *args], env=run_env, text=True,
                               capture_output=True, timeout=timeout)
 
-    def pods(self, selector: str, ready_only: bool = False) -> list[str]:
+    def pods(self, selector: str, ready_only: bool = False, uids: bool = False) -> list[str]:
+        """Names (or UIDs: a StatefulSet's replacement pod has the old name) of the selected pods that
+        are not being deleted."""
         items = self.get("pods", "-l", selector)["items"]
         names = []
         for pod in items:
@@ -74,7 +76,7 @@ class Cluster:
             if ready_only and not any(c["type"] == "Ready" and c["status"] == "True"
                                       for c in pod.get("status", {}).get("conditions", [])):
                 continue
-            names.append(pod["metadata"]["name"])
+            names.append(pod["metadata"]["uid" if uids else "name"])
         return sorted(names)
 
     def rollout_status(self, workload: str, timeout: int = 300) -> float:
