@@ -1,7 +1,9 @@
 # Receiver package (see Receiver/README.md).
 #   make receiver-test    swift test in Receiver (scripts/test.sh runs it too)
-#   make receiver-bench   release receiver on a private MariaDB, driven by wrk: req/s, p50, p99
-#                         (single /image/post at 16 and 64 connections, 1,000-path /images/post);
+#   make receiver-bench   (part of `make bench`) the release receiver side by side with the sample's
+#                         (../shared/tools/kcs/kcs-receiver) on one private MariaDB and one real nsqd,
+#                         wrk in alternating rounds: /image/post req/s and p99 at 16 and 64 connections,
+#                         NSQ and table queue, coalescing on and off, the /healthz ceiling, RSS;
 #                         printed and kept in .build-logs/receiver-bench.txt
 
 RECEIVER_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
