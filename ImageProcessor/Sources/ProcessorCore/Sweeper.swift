@@ -150,12 +150,17 @@ public final class Sweeper: Service {
                     report.leasesReleased = Int(released.affectedRows)
                     if released.affectedRows == 0 { staleIDs = [] }
                 }
+                // Backlog-aware: while images are being processed, a waiting row counts as lost only if
+                // something announced after it is already in progress (nsqd delivers roughly in order), so a
+                // long queue draining in order is not announced a second time. Nothing in progress: every
+                // stale row qualifies (idle or stalled pipeline, e.g. after nsqd lost its queue).
                 let rows = try await connection.query(
                     """
                     SELECT id FROM images
                     WHERE status = 0 AND (
                         (queued_at IS NULL AND created_at < NOW(6) - INTERVAL ? MICROSECOND)
                         OR (queued_at < NOW(6) - INTERVAL ? MICROSECOND
+                            AND queued_at < COALESCE((SELECT MAX(queued_at) FROM images WHERE status = 3), NOW(6))
                             AND (next_attempt_at IS NULL OR next_attempt_at < NOW(6) - INTERVAL ? MICROSECOND)))
                     ORDER BY id LIMIT ?
                     """,

@@ -151,7 +151,7 @@ struct SweeperTests {
               ('lost-by-nsqd.jpg', 0, 0, NULL, NULL, NOW(6) - INTERVAL 3 SECOND, NULL),
               ('just-announced.jpg', 0, 0, NULL, NULL, NOW(6), NULL),
               ('retry-later.jpg', 0, 1, NULL, NULL, NOW(6) - INTERVAL 3 SECOND, NOW(6) + INTERVAL 60 SECOND),
-              ('being-processed.jpg', 3, 1, 'live-worker', NOW(6) + INTERVAL 60 SECOND, NOW(6) - INTERVAL 3 SECOND, NULL)
+              ('being-processed.jpg', 3, 1, 'live-worker', NOW(6) + INTERVAL 60 SECOND, NOW(6) - INTERVAL 2 SECOND, NULL)
             """)
         // The old fixed 600 s: nothing yet.
         #expect(try await setup.sweeper(requeueAfter: .seconds(600)).sweepOnce().republished == 0)
@@ -161,6 +161,27 @@ struct SweeperTests {
         #expect(try await setup.published() == [lost])
         // Re-announcing reset queued_at: the next sweep leaves it alone.
         #expect(try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce().republished == 0)
+    }
+
+    @Test("a backlog draining in order is not re-announced: only rows something later has overtaken")
+    func backlogIsNotReannounced() async throws {
+        let setup = try await Setup.make()
+        defer { Task { await setup.close() } }
+        try await setup.pool.execute(
+            """
+            INSERT INTO images (path, status, lease_owner, lease_expires_at, queued_at) VALUES
+              ('in-progress.jpg', 3, 'live-worker', NOW(6) + INTERVAL 60 SECOND, NOW(6) - INTERVAL 10 SECOND),
+              ('waiting-its-turn.jpg', 0, NULL, NULL, NOW(6) - INTERVAL 5 SECOND)
+            """)
+        // What is being worked on was announced earlier: the waiting row is queued behind it, not lost.
+        #expect(try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce().republished == 0)
+        // Something announced after it is in progress now: it was skipped, i.e. lost.
+        try await setup.pool.execute("UPDATE images SET queued_at = NOW(6) - INTERVAL 1 SECOND WHERE path = 'in-progress.jpg'")
+        #expect(try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce().republished == 1)
+        // Nothing in progress at all (idle or stalled pipeline): stale rows qualify.
+        try await setup.pool.execute("UPDATE images SET status = 1, lease_owner = NULL, lease_expires_at = NULL WHERE path = 'in-progress.jpg'")
+        try await setup.pool.execute("UPDATE images SET queued_at = NOW(6) - INTERVAL 5 SECOND WHERE path = 'waiting-its-turn.jpg'")
+        #expect(try await setup.sweeper(requeueAfter: .seconds(2)).sweepOnce().republished == 1)
     }
 
     @Test("nsqd kill -9 loses its in-memory queue; the sweeper re-announces the rows within requeueAfter")
