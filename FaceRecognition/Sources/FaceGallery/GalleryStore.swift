@@ -252,6 +252,9 @@ public actor GalleryStore {
                 "DELETE FROM faces WHERE person_image_id IN (SELECT id FROM person_images WHERE person_id = ?)",
                 [.int(id)])
             let images = try await connection.execute("DELETE FROM person_images WHERE person_id = ?", [.int(id)])
+            // Photos recognised as this person show nobody now: -1, the sample's "no person". A dangling id
+            // would stop the sample's frontend (its per-row `select name from person where id = ?` finds no row).
+            _ = try await connection.execute("UPDATE images SET person = -1 WHERE person = ?", [.int(id)])
             _ = try await connection.execute("DELETE FROM person WHERE id = ?", [.int(id)])
             return RemovedPerson(
                 id: id, name: name, imagesRemoved: Int(images.affectedRows), facesRemoved: Int(faces.affectedRows))

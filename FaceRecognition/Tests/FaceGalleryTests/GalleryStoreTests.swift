@@ -146,8 +146,12 @@ struct GalleryStoreTests {
         #expect(people.first?.imageNames.count == 2)
         #expect(people.first?.galleryFaces == 2)
 
+        let obamaID = try #require(try await pool.query("SELECT id FROM person WHERE name = 'Barack Obama'").first?["id"]?.int)
+        let seen = try await pool.execute("INSERT INTO images (path, person, status) VALUES ('seen-obama.jpg', ?, 1)", [.int(obamaID)])
         let removed = try await store.removePerson(.name("Barack Obama"))
         #expect(removed.imagesRemoved == 2 && removed.facesRemoved == 2)
+        // The photo recognised as him shows nobody (-1), not a dangling id the sample's frontend cannot name.
+        #expect(try await pool.query("SELECT person FROM images WHERE id = ?", [.int(Int64(seen.lastInsertID))]).first?["person"]?.int == -1)
         #expect(store.index.count == 2)
         #expect(store.index.snapshot().entries.allSatisfy { $0.personID != removed.id })
         await #expect(throws: GalleryStoreError.personNotFound(.id(removed.id))) {
