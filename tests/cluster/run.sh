@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 IMAGE_TARS_DIR="${IMAGE_TARS_DIR:-$ROOT/.cache/images/tars}"
 PYTHON="${PYTHON:-python3}"
 K8S_KIT="${K8S_KIT:-$ROOT/../shared/k8s}"
-export K8S_STATE_DIR="${K8S_STATE_DIR:-$ROOT/.cache/k8s}"
+export K8S_KIT K8S_STATE_DIR="${K8S_STATE_DIR:-$ROOT/.cache/k8s}"
 export KUBECTL="${KUBECTL:-kubectl}"
 WORK="$ROOT/.cache/cluster"
 started=0
@@ -42,12 +42,12 @@ if [ -z "${KUBECONFIG:-}" ]; then
     || { tail -20 "$WORK/cluster-up.log" >&2; fail "cluster.sh up failed (log: $WORK/cluster-up.log)"; }
   grep 'cluster up in' "$WORK/cluster-up.log" || true
   eval "$("$K8S_KIT/cluster.sh" env "$K8S_STATE_DIR")"
-  export CLUSTER_LOAD_IMAGE="${CLUSTER_LOAD_IMAGE:-'$K8S_KIT/cluster.sh' load-image}"
+  export CLUSTER_LOAD_IMAGE="${CLUSTER_LOAD_IMAGE:-'$ROOT/tests/cluster/load-image.sh'}"
 else
   context="$("$KUBECTL" config current-context 2>/dev/null || true)"
   if [ -n "${CLUSTER_LOAD_IMAGE:-}" ]; then :
   elif [ "$KUBECONFIG" = "$K8S_STATE_DIR/kubeconfig/admin.kubeconfig" ]; then
-    export CLUSTER_LOAD_IMAGE="'$K8S_KIT/cluster.sh' load-image"
+    export CLUSTER_LOAD_IMAGE="'$ROOT/tests/cluster/load-image.sh'"
   elif [ "$context" = minikube ]; then export CLUSTER_LOAD_IMAGE="minikube image load"
   elif [[ "$context" == kind-* ]]; then export CLUSTER_LOAD_IMAGE="kind load image-archive --name ${context#kind-}"
   else fail "cannot tell how to load images into context '$context': set CLUSTER_LOAD_IMAGE"
