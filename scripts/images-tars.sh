@@ -39,6 +39,7 @@ for name in "${selected[@]}"; do
   out="$TARS_DIR/$name.tar"
   # Write beside, then rename: a reader never sees a half-written tar.
   docker save -o "$out.partial" "$ref"
+  chmod 0644 "$out.partial"  # docker save writes 0600
   mv -f "$out.partial" "$out"
   tar -tf "$out" manifest.json >/dev/null 2>&1 || die "$out has no manifest.json"
   log "$ref -> $out ($(du -m "$out" | cut -f1) MB)"
