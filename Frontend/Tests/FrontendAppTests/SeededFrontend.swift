@@ -121,7 +121,8 @@ struct SeededFrontend {
     ) async throws -> Int64 {
         try await insert(
             "INSERT INTO images (path, person, status, attempts, last_error) VALUES (?, ?, ?, ?, ?)",
-            [.string(path), MySQLValue(person), .int(Int64(status.rawValue)), .int(Int64(attempts)), MySQLValue(lastError)])
+            // -1 for nobody, as every service writes it (the sample's value; never NULL).
+            [.string(path), .int(person ?? -1), .int(Int64(status.rawValue)), .int(Int64(attempts)), MySQLValue(lastError)])
     }
 
     private func insertFace(
