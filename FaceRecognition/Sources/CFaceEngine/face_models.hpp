@@ -12,6 +12,7 @@
 #include <cmath>
 #include <memory>
 #include <sys/stat.h>
+#include <ctime>
 
 namespace fe {
 
@@ -97,7 +98,15 @@ struct DetectionReport {
     fe_detector_kind detected_by = FE_DETECTOR_HOG;
     bool fallback_ran = false;
     double fallback_scale = 0.0;
+    double fallback_cpu_ms = 0.0;
 };
+
+// CPU time of the calling thread: what a stage costs, whatever else runs on the machine.
+inline double thread_cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
 
 // Runs one detector on the image scaled by `scale` (2 = dlib's pyramid_up, else bilinear) and maps the
 // boxes back to the image's coordinates.
@@ -155,7 +164,9 @@ inline std::vector<Detection> detect_faces(FaceModels& models, const image_type&
     if (found.empty() && models.detector_kind == FE_DETECTOR_HOG && options.cnn_fallback && models.cnn) {
         report->fallback_ran = true;
         report->fallback_scale = fallback_scale(image, options);
+        const double cpu_start = thread_cpu_ms();
         found = detect_at_scale(models, FE_DETECTOR_CNN, image, report->fallback_scale, 0);
+        report->fallback_cpu_ms = thread_cpu_ms() - cpu_start;
         report->detected_by = FE_DETECTOR_CNN;
     }
     // Highest confidence first; ties by position so the order never depends on anything else.

@@ -137,6 +137,7 @@ static fe_status analyze(fe_worker* worker, const char* path, const uint8_t* dat
         out->detected_by = report.detected_by;
         out->fallback_ran = report.fallback_ran ? 1 : 0;
         out->fallback_scale = report.fallback_scale;
+        out->fallback_cpu_ms = report.fallback_cpu_ms;
         out->face_count = int32_t(detections.size());
         out->faces = faces.release();
         out->timings = fe_timings{fe::ms_between(t0, t1), fe::ms_between(t1, t2), fe::ms_between(t2, t3),

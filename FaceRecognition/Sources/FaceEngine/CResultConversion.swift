@@ -60,6 +60,7 @@ extension FaceAnalysis {
                 landmarks: .milliseconds(t.landmarks_ms), descriptor: .milliseconds(t.descriptor_ms),
                 total: .milliseconds(t.total_ms)),
             exifOrientation: Int(result.exif_orientation), detectionScale: result.detection_scale,
-            detector: result.detected_by == FE_DETECTOR_CNN ? .cnn : .hog, usedFallback: result.fallback_ran != 0)
+            detector: result.detected_by == FE_DETECTOR_CNN ? .cnn : .hog, usedFallback: result.fallback_ran != 0,
+            fallbackCPUTime: .milliseconds(result.fallback_cpu_ms))
     }
 }

@@ -16,11 +16,14 @@ public struct FaceAnalysis: Sendable, Equatable {
     public var detector: FaceDetectorKind
     /// True when HOG found nothing and the CNN fallback ran (its time is part of `timings.detect`).
     public var usedFallback: Bool
+    /// CPU time the fallback took on its worker thread (zero when it did not run): its cost whatever
+    /// else the machine is doing.
+    public var fallbackCPUTime: Duration
 
     public init(
         imageWidth: Int, imageHeight: Int, faces: [DetectedFace], timings: StageTimings,
         exifOrientation: Int = 1, detectionScale: Double = 1, detector: FaceDetectorKind = .hog,
-        usedFallback: Bool = false
+        usedFallback: Bool = false, fallbackCPUTime: Duration = .zero
     ) {
         self.imageWidth = imageWidth
         self.imageHeight = imageHeight
@@ -30,6 +33,7 @@ public struct FaceAnalysis: Sendable, Equatable {
         self.detectionScale = detectionScale
         self.detector = detector
         self.usedFallback = usedFallback
+        self.fallbackCPUTime = fallbackCPUTime
     }
 
     /// Equal results regardless of how long they took.

@@ -101,6 +101,7 @@ typedef struct fe_result {
     fe_detector_kind detected_by; /* the detector whose faces these are (CNN when the fallback found them) */
     int32_t fallback_ran;         /* 1 = HOG found nothing and the CNN fallback ran (its time is in detect_ms) */
     double fallback_scale;        /* factor applied before the fallback detector (0 when it did not run) */
+    double fallback_cpu_ms;       /* CPU time of the worker thread in the fallback (0 when it did not run) */
 } fe_result;
 
 typedef struct fe_worker fe_worker;
