@@ -1,11 +1,14 @@
-# End-to-end test of the stack as `make run` starts it, and the chaos test.
+# End-to-end test of the stack as `make run` starts it, and the chaos test; both run once with the MySQL
+# table queue and once with real NSQ (run.sh starts nsqlookupd + nsqd; E2E_QUEUES=mysql or nsq for one).
 #   make test-e2e   post the PyPI photos, wait, check DB / Receiver / Frontend agree (part of make test)
-#   make chaos      kill -9 each service in turn and restart MariaDB while 200 photos flow (part of make test)
+#   make chaos      kill -9 each service in turn and restart MariaDB while photos flow; with NSQ also nsqd
+#                   kill -9 + restart, nsqlookupd down across an nsqd restart, nsqd down while posting;
+#                   prints the fault table with time to recover (part of make test)
 E2E_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 E2E_VENV := $(E2E_ROOT)/.cache/e2e-venv
 PYTHON3 ?= python3
 .PHONY: test-e2e chaos
-# chaos fits the CI budget (about 4 minutes once the debug builds exist), so `make test` runs it too.
+# chaos fits the CI budget (a few minutes per queue once the debug builds exist), so `make test` runs it too.
 TEST_TARGETS += test-e2e chaos
 
 $(E2E_VENV)/.installed: $(E2E_ROOT)/mk/e2e.mk

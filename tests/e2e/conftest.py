@@ -25,12 +25,17 @@ class Stack:
     def __init__(self, run_dir: Path, env: dict):
         self.run_dir = run_dir
         self.env = env
+        self.queue = env.get("QUEUE", "mysql")
         self.images = run_dir / "images"
         self.receiver = f"http://127.0.0.1:{env['RECEIVER_PORT']}"
         self.frontend = f"http://127.0.0.1:{env['FRONTEND_PORT']}"
 
     def script(self, *args, timeout=1800):
         subprocess.run([str(ROOT / "scripts" / "run.sh"), *args], env=self.env, check=True, timeout=timeout)
+
+    def nsq(self, *args):
+        """A fault on the NSQ daemons run.sh started (kill/restart NODE, kill-lookupd, restart-lookupd)."""
+        self.script("nsq", *args, timeout=120)
 
     def sql(self, query: str) -> list[list[str]]:
         out = subprocess.run(
@@ -75,11 +80,20 @@ class Stack:
         raise AssertionError(f"images not settled after {timeout}s: {rows}")
 
 
-@pytest.fixture(scope="session")
-def stack():
+# Every test runs once per queue: the MySQL table queue and real NSQ (nsqlookupd + nsqd that run.sh starts).
+QUEUES = [q for q in os.environ.get("E2E_QUEUES", "mysql,nsq").split(",") if q]
+
+
+@pytest.fixture(scope="session", params=QUEUES)
+def stack(request):
+    queue = request.param
     if not (PHOTOS / "obama.jpg").exists():
         pytest.fail("test photos missing: run scripts/fetch-test-data.sh (make test does)")
-    run_dir = Path(os.environ.get("E2E_RUN_DIR", ROOT / ".cache" / "e2e-run"))
+    if queue == "nsq":
+        found = subprocess.run([str(ROOT / "scripts" / "nsq.sh"), "bin-dir"], capture_output=True, text=True)
+        if found.returncode != 0:
+            pytest.fail(found.stderr)
+    run_dir = Path(os.environ.get("E2E_RUN_DIR", ROOT / ".cache" / "e2e-run")) / queue
     if run_dir.exists():
         subprocess.run([str(ROOT / "scripts" / "run.sh"), "stop"], env={**os.environ, "RUN_DIR": str(run_dir)},
                        timeout=120)
@@ -93,7 +107,11 @@ def stack():
         "PROCESSOR_ADMIN_PORT": str(free_port()),
         "FR_ADMIN_PORT": str(free_port()),
         "SEED_POST": "0",
-        "QUEUE": "mysql",
+        "QUEUE": queue,
+        # NSQ: re-announce what a crashed or unreachable nsqd lost within seconds (the service defaults are
+        # 10 s and 30 s; run.sh starts nsqd with --mem-queue-size=0, as the manifests).
+        "UNQUEUED_GRACE_SECONDS": "2",
+        "REQUEUE_AFTER_SECONDS": "5",
         # Small retry budget so a corrupt photo fails for good within the test.
         "MAX_ATTEMPTS": "2",
         "RETRY_BASE_SECONDS": "0.5",
