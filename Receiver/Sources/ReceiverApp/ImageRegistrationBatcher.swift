@@ -37,8 +37,6 @@ final class ImageRegistrationBatcher: Sendable {
     let logger: Logger
     private let state = Mutex(State())
     private let batchSizes = Recorder(label: "receiver_coalesced_batch_size")
-    /// Batches up to this size are stored path by path, concurrently; larger ones in one transaction.
-    static let storeEachUpTo = 8
 
     /// - Parameters:
     ///   - maxBatch: most requests in one batch (at least 2; 1 means no coalescing: do not build one).
@@ -104,32 +102,16 @@ final class ImageRegistrationBatcher: Sendable {
         if published { await announcer.recordQueued(created) }
     }
 
-    /// A small batch path by path, concurrently (one round trip each beats the five of a transaction);
-    /// a larger one in one transaction, and when that fails path by path so that only the requests whose
-    /// path really fails get an error.
+    /// The batch in one transaction; when that fails, each path on its own so that only the requests
+    /// whose path really fails get an error.
     private func storeIsolated(_ paths: [String]) async -> [Result<StoredPath, any Error>] {
         let markQueued = announcer.queueIsTable
-        if paths.count <= Self.storeEachUpTo { return await storeEach(paths) }
         do {
             return try await store.store(paths, markQueued: markQueued).map { .success($0) }
         } catch {
             guard paths.count > 1 else { return [.failure(error)] }
             logger.debug("a coalesced store failed; storing its paths one by one", metadata: ["paths": "\(paths.count)", "error": "\(error)"])
         }
-        return await storeEach(paths)
-    }
-
-    /// Each path in its own statement, all at once (the pool bounds the concurrency). The same path twice
-    /// is still answered once `queued` and once `duplicate`: the single-path insert is atomic.
-    private func storeEach(_ paths: [String]) async -> [Result<StoredPath, any Error>] {
-        if paths.count == 1 {
-            do {
-                return [.success(try await store.store(paths, markQueued: announcer.queueIsTable)[0])]
-            } catch {
-                return [.failure(error)]
-            }
-        }
-        let markQueued = announcer.queueIsTable
         let store = self.store
         return await withTaskGroup(of: (Int, Result<StoredPath, any Error>).self) { group in
             for (index, path) in paths.enumerated() {

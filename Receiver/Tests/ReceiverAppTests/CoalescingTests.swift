@@ -115,7 +115,10 @@ struct CoalescingTests {
         let nsq = try await NSQDaemons.start()
         let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: nsq.nsqdTCPAddresses[0]))
         let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer), queueIsTable: false)
-        defer { Task { await harness.close(); producer.shutdown(); nsq.shutdown() } }
+        defer {
+            nsq.shutdown()  // at once: daemons must not outlive the test process
+            Task { await harness.close(); producer.shutdown() }
+        }
         let unique = (0..<120).map { "q/\($0).jpg" }
         let answers = try await harness.app().test(.router) { client in
             try await postConcurrently(client, (unique + unique.prefix(30)).shuffled())
