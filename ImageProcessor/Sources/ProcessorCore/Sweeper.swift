@@ -32,10 +32,15 @@ public final class Sweeper: Service {
         /// A sweep that hits a deadlock (1213) or lock wait timeout (1205) is run again at once this many
         /// times instead of waiting a whole interval.
         public var conflictRetries: Int
+        /// A row marked processing with no lease owner (the sample's processor marks it so, and leaves it so
+        /// when it is stopped mid-image, having already acknowledged the message) counts as abandoned this
+        /// long after its last update: the same rule as the claim's (`ImageRepository.claim`), so pass the lease.
+        public var orphanedAfter: Duration
 
         public init(
             interval: Duration = .seconds(5), maxAttempts: Int = 5, unqueuedGrace: Duration = .seconds(10),
-            requeueAfter: Duration = .seconds(30), batchSize: Int = 500, conflictRetries: Int = 3
+            requeueAfter: Duration = .seconds(30), batchSize: Int = 500, conflictRetries: Int = 3,
+            orphanedAfter: Duration = .seconds(60)
         ) {
             self.interval = interval
             self.maxAttempts = maxAttempts
@@ -43,6 +48,7 @@ public final class Sweeper: Service {
             self.requeueAfter = requeueAfter
             self.batchSize = batchSize
             self.conflictRetries = max(0, conflictRetries)
+            self.orphanedAfter = orphanedAfter
         }
     }
 
@@ -110,6 +116,13 @@ public final class Sweeper: Service {
         }
     }
 
+    /// Processing, but nobody is working on it: our lease expired, or no lease at all (the sample's
+    /// processor) and untouched for `orphanedAfter` (its one `?`).
+    static let abandoned = """
+        status = 3 AND (lease_expires_at < NOW(6)
+            OR (lease_owner IS NULL AND updated_at < NOW(6) - INTERVAL ? MICROSECOND))
+        """
+
     public func sweepOnce() async throws -> Report {
         var report = Report()
         let gaveUp = try await pool.execute(
@@ -137,16 +150,16 @@ public final class Sweeper: Service {
             var report = Report(ranRepublish: true)
             do {
                 let stale = try await connection.query(
-                    "SELECT id FROM images WHERE status = 3 AND lease_expires_at < NOW(6) AND attempts < ? ORDER BY id LIMIT ?",
-                    [.int(Int64(settings.maxAttempts)), .int(Int64(settings.batchSize))])
+                    "SELECT id FROM images WHERE \(Self.abandoned) AND attempts < ? ORDER BY id LIMIT ?",
+                    [.int(settings.orphanedAfter.microseconds), .int(Int64(settings.maxAttempts)), .int(Int64(settings.batchSize))])
                 var staleIDs = try stale.map { try $0.decode("id", as: Int64.self) }
                 if !staleIDs.isEmpty {
                     let placeholders = SQLPlaceholders.list(staleIDs.count)
                     let released = try await connection.execute(
                         """
                         UPDATE images SET status = 0, lease_owner = NULL, lease_expires_at = NULL, queued_at = NULL
-                        WHERE id IN (\(placeholders)) AND status = 3 AND lease_expires_at < NOW(6)
-                        """, staleIDs.map { .int($0) })
+                        WHERE id IN (\(placeholders)) AND \(Self.abandoned)
+                        """, staleIDs.map { .int($0) } + [.int(settings.orphanedAfter.microseconds)])
                     report.leasesReleased = Int(released.affectedRows)
                     if released.affectedRows == 0 { staleIDs = [] }
                 }

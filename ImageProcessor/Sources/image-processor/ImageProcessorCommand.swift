@@ -145,7 +145,8 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         let sweeper = Sweeper(
             pool: pool, publisher: republisher,
             settings: Sweeper.Settings(
-                interval: sweepInterval, maxAttempts: maxAttempts, unqueuedGrace: grace, requeueAfter: requeueAfter),
+                interval: sweepInterval, maxAttempts: maxAttempts, unqueuedGrace: grace, requeueAfter: requeueAfter,
+                orphanedAfter: lease),
             logger: Logger(label: "image-processor.sweeper"))
 
         let health = HealthState()

@@ -124,6 +124,26 @@ struct SweeperTests {
         #expect(try await setup.published() == [crashed])
     }
 
+    @Test("a row the sample's processor left processing (no lease, acknowledged) is re-announced once older than the lease")
+    func sampleAbandonedRows() async throws {
+        let setup = try await Setup.make()
+        defer { Task { await setup.close() } }
+        // The sample's processor sets status 3 without a lease; stopped mid-image it leaves the row so.
+        try await setup.pool.execute(
+            """
+            INSERT INTO images (path, person, status, updated_at) VALUES
+              ('sample-stopped.jpg', -1, 3, NOW(6) - INTERVAL 2 MINUTE),
+              ('sample-working.jpg', -1, 3, NOW(6))
+            """)
+        let report = try await setup.sweeper().sweepOnce()
+        #expect(report.leasesReleased == 1)
+        #expect(report.republished == 1)
+        let stopped = try await setup.pool.query("SELECT id FROM images WHERE path = 'sample-stopped.jpg'")[0].decode("id", as: Int64.self)
+        #expect(try await setup.published() == [stopped])
+        let statuses = try await setup.pool.query("SELECT status FROM images ORDER BY id").map { try $0.decode("status", as: Int.self) }
+        #expect(statuses == [0, 3])  // released for a claim; the one still inside the lease is left alone
+    }
+
     @Test("several replicas sweeping at once publish each row once")
     func replicas() async throws {
         let setup = try await Setup.make()
