@@ -28,7 +28,7 @@ for pkg in $packages; do
   log="$logdir/test-$pkg.log"
   # Swift Testing summary: "Test run with N tests in M suites passed/failed ..."; XCTest: "Executed N tests, with K failures".
   st_total=$(grep -aEo 'Test run with [0-9]+ test' "$log" | tail -1 | grep -aEo '[0-9]+' || echo 0)
-  st_failed=$(grep -aEc '✘ Test .* failed after' "$log" || true)
+  st_failed=$(grep -aE '✘ Test .* failed after' "$log" | grep -avc '✘ Test run with' || true)
   xc_total=$(grep -aEo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -aEo '[0-9]+' | head -1 || echo 0)
   xc_failed=$(grep -aEo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -aEo '[0-9]+' | sed -n 2p || echo 0)
   pkg_total=$(( ${st_total:-0} + ${xc_total:-0} ))
