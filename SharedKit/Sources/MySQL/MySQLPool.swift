@@ -81,14 +81,16 @@ public final class MySQLPool: Sendable {
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws. A deadlock or
-    /// lock wait timeout restarts the whole transaction (up to `conflictRetries` times).
+    /// lock wait timeout restarts the whole transaction (up to `conflictRetries` times). `isolation` (e.g.
+    /// "SERIALIZABLE") applies to this transaction only; nil keeps the session's level.
     public func transaction<T: Sendable>(
-        conflictRetries: Int = 3, _ body: (MySQLConnectionHandle) async throws -> T
+        conflictRetries: Int = 3, isolation: String? = nil, _ body: (MySQLConnectionHandle) async throws -> T
     ) async throws -> T {
         var attempt = 0
         while true {
             do {
                 return try await withConnection { connection in
+                    if let isolation { try await connection.run("SET TRANSACTION ISOLATION LEVEL \(isolation)") }
                     try await connection.run("START TRANSACTION")
                     do {
                         let result = try await body(connection)

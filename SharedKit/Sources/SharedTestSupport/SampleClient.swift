@@ -130,18 +130,8 @@ public struct SampleClient: Sendable {
         return page
     }
 
+    /// Each of the sample's statements runs in its own SERIALIZABLE transaction, without retries (as the sample).
     private func serializable<T: Sendable>(_ body: (MySQLConnectionHandle) async throws -> T) async throws -> T {
-        try await pool.withConnection { connection in
-            try await connection.run("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-            try await connection.run("START TRANSACTION")
-            do {
-                let result = try await body(connection)
-                try await connection.run("COMMIT")
-                return result
-            } catch {
-                try? await connection.run("ROLLBACK")
-                throw error
-            }
-        }
+        try await pool.transaction(conflictRetries: 0, isolation: "SERIALIZABLE", body)
     }
 }
