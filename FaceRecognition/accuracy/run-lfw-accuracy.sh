@@ -38,9 +38,10 @@ fi
 if [ -n "${FR_BINARY:-}" ]; then
   BIN=$FR_BINARY
 else
-  log "building face-recognition (release)"
-  (cd "$FR" && swift build -c release --static-swift-stdlib -j 1 --product face-recognition >&2)
-  BIN="$(cd "$FR" && swift build -c release --static-swift-stdlib --show-bin-path)/face-recognition"
+  # `make release`'s one build root and flags (no -j: Release/README.md), so its build is reused.
+  log "building face-recognition (release, in Release/)"
+  (cd "$ROOT/Release" && swift build -c release --static-swift-stdlib --product face-recognition >&2)
+  BIN="$ROOT/Release/.build/release/face-recognition"
 fi
 
 mkdir -p "$WORK/known_people" "$LOGS"
