@@ -28,6 +28,7 @@ let package = Package(
                 .product(name: "MySQL", package: "SharedKit"),
                 .product(name: "ImageFiles", package: "SharedKit"),
                 .product(name: "ImageQueue", package: "SharedKit"),
+                .product(name: "HTTPForms", package: "SharedKit"),
                 .product(name: "Observability", package: "SharedKit"),
                 .product(name: "OperationalHTTP", package: "SharedKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "NSQ", targets: ["NSQ"]),
         .library(name: "ImageQueue", targets: ["ImageQueue"]),
         .library(name: "ImageFiles", targets: ["ImageFiles"]),
+        .library(name: "HTTPForms", targets: ["HTTPForms"]),
         .library(name: "FaceRecognitionAPI", targets: ["FaceRecognitionAPI"]),
+        .library(name: "PeopleLibrary", targets: ["PeopleLibrary"]),
         .library(name: "SharedTestSupport", targets: ["SharedTestSupport"]),
         // The in-process nsqd/nsqlookupd stand-ins, for tests only (wire-level faults a real nsqd
         // cannot be made to produce); no service links it.
@@ -112,6 +114,8 @@ let package = Package(
             ]
         ),
         .target(name: "ImageFiles"),
+        // Request-body forms (multipart/form-data) shared by the receiver and the frontend.
+        .target(name: "HTTPForms"),
         .target(
             name: "FaceRecognitionAPI",
             dependencies: [
@@ -120,6 +124,10 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["README.md"]
+        ),
+        .target(
+            name: "PeopleLibrary",
+            dependencies: ["Models", "MySQL", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SharedTestSupport",
@@ -149,5 +157,10 @@ let package = Package(
         .testTarget(name: "NSQTests", dependencies: ["NSQ", "NSQTestSupport", "SharedTestSupport"]),
         .testTarget(name: "ImageQueueTests", dependencies: ["ImageQueue", "NSQ", "Migrations", "SharedTestSupport"]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
+        .testTarget(
+            name: "PeopleLibraryTests",
+            dependencies: ["PeopleLibrary", "Models", "MySQL", "Migrations", "SharedTestSupport"]
+        ),
+        .testTarget(name: "HTTPFormsTests", dependencies: ["HTTPForms"]),
     ]
 )

@@ -21,15 +21,6 @@ struct HelpersTests {
         #expect(ImageKind(sniffing: [0xFF, 0xD8]) == nil)
     }
 
-    @Test("multipart: boundary and file part")
-    func multipart() {
-        #expect(MultipartForm.boundary(fromContentType: "multipart/form-data; boundary=\"ab c\"") == "ab c")
-        #expect(MultipartForm.boundary(fromContentType: "multipart/form-data") == nil)
-        let body = Array("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nDATA\r\n--b--\r\n".utf8)
-        #expect(MultipartForm.fileBody(body, boundary: "b").map { Array($0) } == Array("DATA".utf8))
-        #expect(MultipartForm.fileBody(Array("garbage".utf8), boundary: "b") == nil)
-    }
-
     @Test("JSON text escaping")
     func escaping() {
         #expect(JSONText.quoted("a\"b\\c\n\u{1}") == "\"a\\\"b\\\\c\\n\\u0001\"")

@@ -1,15 +1,24 @@
+import Foundation
+
 /// Just enough `multipart/form-data` (RFC 7578) to take the uploaded file out of a browser or
 /// `curl -F image=@x.jpg` request: the first part with a filename, or one named `image` or `file`.
-enum MultipartForm {
-    struct Part {
-        var name: String?
-        var filename: String?
-        var contentType: String?
-        var body: ArraySlice<UInt8>
+public enum MultipartForm {
+    public struct Part: Sendable {
+        public var name: String?
+        public var filename: String?
+        public var contentType: String?
+        public var body: ArraySlice<UInt8>
+
+        public init(name: String? = nil, filename: String? = nil, contentType: String? = nil, body: ArraySlice<UInt8>) {
+            self.name = name
+            self.filename = filename
+            self.contentType = contentType
+            self.body = body
+        }
     }
 
     /// The boundary parameter of a `multipart/form-data; boundary=...` content type.
-    static func boundary(fromContentType contentType: String) -> String? {
+    public static func boundary(fromContentType contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
@@ -20,7 +29,7 @@ enum MultipartForm {
         return nil
     }
 
-    static func parts(_ body: [UInt8], boundary: String) -> [Part]? {
+    public static func parts(_ body: [UInt8], boundary: String) -> [Part]? {
         let delimiter = Array("--\(boundary)".utf8)
         let crlf: [UInt8] = [13, 10]
         var parts: [Part] = []
@@ -54,7 +63,7 @@ enum MultipartForm {
         }
     }
 
-    static func fileBody(_ body: [UInt8], boundary: String) -> ArraySlice<UInt8>? {
+    public static func fileBody(_ body: [UInt8], boundary: String) -> ArraySlice<UInt8>? {
         guard let parts = parts(body, boundary: boundary) else { return nil }
         return (parts.first { $0.filename != nil } ?? parts.first { $0.name == "image" || $0.name == "file" })?.body
     }
