@@ -5,7 +5,7 @@
 /// happen one release later (contract), once no running version uses the thing. During a rolling update
 /// version N-1 and N of every service run side by side on schema N.
 public enum Schema {
-    public static let migrations: [Migration] = [sampleTables, pipeline, noPersonIsMinusOne]
+    public static let migrations: [Migration] = [sampleTables, pipeline, noPersonIsMinusOne, peopleManagement]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -147,6 +147,68 @@ public enum Schema {
                 "receiver: store image idempotently",
                 "INSERT INTO images (path, person, status) VALUES (?, -1, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
                 [.string("compat/v3.jpg")]),
+        ]
+    )
+
+    /// Version 4: people management (issue #16). Expand only: a new table and nullable columns, so the
+    /// previous services and the Go sample (which list their columns) keep working unchanged.
+    /// - `face_groups`: clusters of unknown probe faces; `centroid` is the running mean of the members'
+    ///   descriptors (512 bytes, 128 little-endian float32), `updated_at` lets every grouper refresh its
+    ///   in-memory centroid cache incrementally.
+    /// - `faces.group_id`: the group of an unknown face; NULL for matched faces, gallery faces, faces too
+    ///   small to group and faces not grouped yet. A deleted group leaves its faces ungrouped.
+    /// - `faces (group_id, person_id, id)`: the backfill's keyset scan of ungrouped unknown faces.
+    /// - `person_images.source_face_id`: a gallery entry made by naming a probe face points at that face
+    ///   (its crop, "remove this face"); NULL for the sample's `known_people/` files. No foreign key on
+    ///   purpose: the column also marks the entry as "no file, descriptor copied" for FaceRecognition, and
+    ///   that must survive the probe image's deletion (the entry keeps its own copy of the descriptor).
+    static let peopleManagement = Migration(
+        version: 4,
+        name: "people management: face groups, faces.group_id, person_images.source_face_id",
+        statements: [
+            """
+            CREATE TABLE IF NOT EXISTS face_groups (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                centroid BLOB NOT NULL,
+                face_count INT NOT NULL DEFAULT 0,
+                created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+                updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+                KEY face_groups_updated (updated_at)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            "ALTER TABLE faces ADD COLUMN IF NOT EXISTS group_id BIGINT NULL",
+            "CREATE INDEX IF NOT EXISTS faces_group_person ON faces (group_id, person_id, id)",
+            """
+            ALTER TABLE faces ADD CONSTRAINT faces_group_fk FOREIGN KEY IF NOT EXISTS (group_id)
+                REFERENCES face_groups (id) ON DELETE SET NULL
+            """,
+            "ALTER TABLE person_images ADD COLUMN IF NOT EXISTS source_face_id BIGINT NULL",
+            "CREATE INDEX IF NOT EXISTS person_images_source_face ON person_images (source_face_id)",
+        ],
+        queries: [
+            CompatibilityQuery(
+                "grouper: new group",
+                "INSERT INTO face_groups (centroid, face_count) VALUES (?, 1)",
+                [.bytes([UInt8](repeating: 0, count: 512))]),
+            CompatibilityQuery(
+                "grouper: refresh centroids",
+                "SELECT id, centroid, face_count, updated_at FROM face_groups WHERE updated_at >= ? ORDER BY id",
+                [.string("2000-01-01 00:00:00")]),
+            CompatibilityQuery(
+                "grouper: join group",
+                "UPDATE faces SET group_id = ? WHERE id = ? AND person_id IS NULL AND group_id IS NULL",
+                [.int(1), .int(1)]),
+            CompatibilityQuery(
+                "backfill: ungrouped unknown faces",
+                """
+                SELECT id, image_id, box_left, box_top, box_right, box_bottom FROM faces
+                WHERE group_id IS NULL AND person_id IS NULL AND id > ? ORDER BY id LIMIT ?
+                """,
+                [.int(0), .int(100)]),
+            CompatibilityQuery(
+                "people: gallery entry from a probe face",
+                "INSERT INTO person_images (image_name, person_id, source_face_id) VALUES (?, ?, ?)",
+                [.string("compat/sample.jpg#face0"), .int(1), .int(1)]),
         ]
     )
 }
