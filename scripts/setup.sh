@@ -8,7 +8,7 @@ packages=(
   mariadb-server mariadb-client default-libmysqlclient-dev
   libdlib-dev libopenblas-dev liblapack-dev libjpeg-dev libpng-dev
   protobuf-compiler wrk haproxy docker.io debootstrap
-  chromium fonts-dejavu-core
+  chromium chromium-driver fonts-dejavu-core
 )
 if [ -n "${EXTRA_APT_PACKAGES:-}" ]; then
   # shellcheck disable=SC2206
