@@ -1,0 +1,20 @@
+/// How naming finds the other faces that now match.
+public struct PeopleLibrarySettings: Sendable, Equatable {
+    /// A face matches a gallery descriptor below this distance (FaceRecognition's threshold).
+    public var matchDistance: Float
+    /// Rematch candidates: groups whose centroid is within `matchDistance + candidateSlack` of a new
+    /// gallery descriptor (a group's faces lie around its centroid, not on it).
+    public var candidateSlack: Float
+    /// Naming a group adds this many of its faces (the largest, the clearest) to the gallery; the other
+    /// faces get the person without growing the gallery.
+    public var galleryFacesPerGroup: Int
+    /// Ungrouped unknown faces (bystanders, not grouped yet) are compared page by page.
+    public var ungroupedPageSize: Int
+
+    public init(matchDistance: Float = 0.6, candidateSlack: Float = 0.25, galleryFacesPerGroup: Int = 10, ungroupedPageSize: Int = 5000) {
+        self.matchDistance = matchDistance
+        self.candidateSlack = max(0, candidateSlack)
+        self.galleryFacesPerGroup = max(1, galleryFacesPerGroup)
+        self.ungroupedPageSize = max(100, ungroupedPageSize)
+    }
+}
