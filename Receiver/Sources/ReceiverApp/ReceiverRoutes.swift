@@ -160,6 +160,7 @@ struct ReceiverRoutes: Sendable {
 public func buildRouter(_ dependencies: ReceiverDependencies) -> Router<BasicRequestContext> {
     let router = Router()
     OperationalRoutes.add(to: router, health: dependencies.health, registry: dependencies.registry)
+    ReceiverOpenAPI.add(to: router)
     ReceiverRoutes(dependencies: dependencies).add(to: router)
     let store = dependencies.store
     dependencies.health.addReadinessCheck("database") { await store.problem() }
