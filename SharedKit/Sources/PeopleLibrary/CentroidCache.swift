@@ -64,7 +64,7 @@ struct CentroidCache {
             descriptor.withUnsafeBufferPointer { d in
                 for slot in 0..<ids.count {
                     let row = UnsafeBufferPointer(rebasing: all[slot * Self.dimension..<(slot + 1) * Self.dimension])
-                    let squared = DescriptorMath.squaredDistance(row, d)
+                    let squared = DescriptorMath.squaredDistance(row, d, stoppingAbove: bestSquared)
                     if squared < bestSquared {
                         bestSquared = squared
                         best = slot
@@ -83,7 +83,9 @@ struct CentroidCache {
             for slot in 0..<ids.count {
                 let row = UnsafeBufferPointer(rebasing: all[slot * Self.dimension..<(slot + 1) * Self.dimension])
                 for descriptor in descriptors {
-                    let close = descriptor.withUnsafeBufferPointer { DescriptorMath.squaredDistance(row, $0) <= limit }
+                    let close = descriptor.withUnsafeBufferPointer {
+                        DescriptorMath.squaredDistance(row, $0, stoppingAbove: limit) <= limit
+                    }
                     if close {
                         found.append(ids[slot])
                         break

@@ -27,6 +27,25 @@ public enum DescriptorMath {
         return sum
     }
 
+    /// Squared distance, or some value above `limit` as soon as the partial sum exceeds it (checked every
+    /// 16 components): most candidates are far, so most comparisons stop early.
+    public static func squaredDistance(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, stoppingAbove limit: Float
+    ) -> Float {
+        var sum: Float = 0
+        var i = 0
+        while i < a.count {
+            let end = min(i + 16, a.count)
+            while i < end {
+                let d = a[i] - b[i]
+                sum += d * d
+                i += 1
+            }
+            if sum > limit { return sum }
+        }
+        return sum
+    }
+
     /// The mean of `count` descriptors whose mean was `mean`, after adding `value`.
     public static func runningMean(_ mean: [Float], count: Int, adding value: [Float]) -> [Float] {
         let n = Float(max(count, 0) + 1)
@@ -39,11 +58,22 @@ public enum DescriptorMath {
 
     /// A stored descriptor (512 bytes, little-endian float32), or nil when it is missing, of the wrong
     /// size or not finite (such a face is never grouped or matched).
-    public static func decode(_ bytes: [UInt8]?) -> [Float]? {
-        guard let bytes, let descriptor = FaceDescriptor(littleEndianBytes: bytes),
-            descriptor.values.allSatisfy(\.isFinite)
-        else { return nil }
-        return descriptor.values
+    /// `checkFinite: false` skips the finiteness scan where a NaN or infinity cannot do harm (a
+    /// comparison with a threshold is simply false for NaN, and infinity is never below one).
+    public static func decode(_ bytes: [UInt8]?, checkFinite: Bool = true) -> [Float]? {
+        guard let bytes, bytes.count == FaceDescriptor.dimension * 4 else { return nil }
+        let values: [Float]
+        #if _endian(little)
+            // One copy instead of assembling every float from four bytes (many thousands per rematch).
+            values = [Float](unsafeUninitializedCapacity: FaceDescriptor.dimension) { buffer, count in
+                bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+                count = FaceDescriptor.dimension
+            }
+        #else
+            guard let descriptor = FaceDescriptor(littleEndianBytes: bytes) else { return nil }
+            values = descriptor.values
+        #endif
+        return !checkFinite || values.allSatisfy(\.isFinite) ? values : nil
     }
 
     public static func encode(_ values: [Float]) -> [UInt8] {

@@ -10,9 +10,9 @@ import MySQL
 /// Several processor replicas group at once, so the find-or-create runs under a server-wide named lock
 /// (`GET_LOCK`, per database), and each process keeps every centroid in a cache it refreshes at the
 /// start of each locked section from the rows changed since its last look (`face_groups.updated_at`,
-/// with a few seconds of margin for transactions that committed late). A group deleted elsewhere (a
-/// named group) is noticed by the row count and reloads the cache; a join that finds its group gone
-/// starts a new one instead. Writes are guarded (`person_id IS NULL AND group_id IS NULL`), so a face
+/// with a few seconds of margin for transactions that committed late), and reloads in full every
+/// 10 minutes. A join into a group deleted elsewhere (a named group) fails the foreign key: the group
+/// leaves the cache and the face starts a new group instead. Writes are guarded (`person_id IS NULL AND group_id IS NULL`), so a face
 /// named meanwhile is left alone.
 public actor MySQLUnknownFaceGrouper: UnknownFaceGrouping {
     public nonisolated let settings: FaceGroupingSettings
@@ -212,7 +212,9 @@ public actor MySQLUnknownFaceGrouper: UnknownFaceGrouping {
         return true
     }
 
-    /// Brings the cache up to date: rows changed since the last look, or everything after a deletion.
+    /// Brings the cache up to date: rows changed since the last look (an index range on `updated_at`,
+    /// never a table scan). Deleted groups are not looked for: a join into one fails its foreign key and
+    /// drops it from the cache, and the periodic full reload clears the rest.
     private func refreshCache(_ connection: MySQLConnectionHandle) async throws {
         let stale = cacheSuspect || cache.loadedAt.map { Date().timeIntervalSince($0) > Self.fullReloadEvery } ?? true
         if stale {
@@ -223,10 +225,6 @@ public actor MySQLUnknownFaceGrouper: UnknownFaceGrouping {
             try await loadGroups(
                 connection, "SELECT id, centroid, face_count, updated_at FROM face_groups WHERE updated_at >= ?",
                 [.date(since.addingTimeInterval(-Self.refreshMargin))])
-        }
-        let total = try await connection.query("SELECT COUNT(*) AS n FROM face_groups").first?["n"]?.int ?? 0
-        if Int(total) != cache.count {
-            try await reloadCache(connection)
         }
     }
 

@@ -50,12 +50,19 @@ struct RematchFinder: Sendable {
         for row in rows {
             let id = try row.decode("id", as: Int64.self)
             guard !excluded.contains(id), let imageID = row["image_id"]?.int,
-                let descriptor = DescriptorMath.decode(row["descriptor"]?.bytes)
+                let descriptor = DescriptorMath.decode(row["descriptor"]?.bytes, checkFinite: false)
             else { continue }
+            let limit = settings.matchDistance * settings.matchDistance
             var best = Float.infinity
-            for known in descriptors { best = min(best, DescriptorMath.distance(known, descriptor)) }
-            if best < settings.matchDistance {
-                found.append(Rematch(faceID: id, imageID: imageID, groupID: row["group_id"]?.int, distance: best))
+            descriptor.withUnsafeBufferPointer { face in
+                for known in descriptors {
+                    known.withUnsafeBufferPointer {
+                        best = min(best, DescriptorMath.squaredDistance($0, face, stoppingAbove: min(best, limit)))
+                    }
+                }
+            }
+            if best < limit {
+                found.append(Rematch(faceID: id, imageID: imageID, groupID: row["group_id"]?.int, distance: best.squareRoot()))
             }
         }
         return found
