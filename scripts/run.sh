@@ -112,7 +112,8 @@ start_service() {  # start_service NAME
     receiver)
       cmd=("$(bin Receiver receiver)" --port "$receiver_port" --image-root "$images") ;;
     frontend)
-      cmd=("$(bin Frontend frontend)" --port "$frontend_port" --image-root "$images") ;;
+      # The frontend enrolls uploaded photos through FaceRecognition's v2 Enroll.
+      cmd=("$(bin Frontend frontend)" --port "$frontend_port" --image-root "$images" --face-recognition-address "127.0.0.1:$grpc_port") ;;
     *) echo "unknown service $name" >&2; return 1 ;;
   esac
   IMAGE_ROOT="$images" DRAIN_SECONDS="${DRAIN_SECONDS:-1}" nohup "${cmd[@]}" >>"$logs/$name.log" 2>&1 &

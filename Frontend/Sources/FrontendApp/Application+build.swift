@@ -3,6 +3,7 @@ import ImageFiles
 import Logging
 import Observability
 import OperationalHTTP
+import PeopleLibrary
 import Prometheus
 
 /// Everything the frontend's routes need; built by `main` from the settings, by tests from a fresh database.
@@ -13,16 +14,29 @@ public struct FrontendDependencies: Sendable {
     public var knownPeoplePrefix: String
     public var health: HealthState
     public var registry: PrometheusCollectorRegistry
+    /// People management (naming faces and groups, merge, rename, delete); nil answers writes with 503.
+    public var people: (any PeopleLibrary)?
+    /// Enrollment by upload (FaceRecognition's `Enroll`); nil answers uploads with 503.
+    public var enroller: (any PersonEnroller)?
+    /// API token, CSRF and login cookies.
+    public var access: WriteAccess
+    /// Largest accepted upload request.
+    public var maxUploadBytes: Int
 
     public init(
         store: any FrontendStore, imageRoot: ImageRoot, knownPeoplePrefix: String = "known_people", health: HealthState,
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry, people: (any PeopleLibrary)? = nil, enroller: (any PersonEnroller)? = nil,
+        access: WriteAccess = .open(), maxUploadBytes: Int = 16 << 20
     ) {
         self.store = store
         self.imageRoot = imageRoot
         self.knownPeoplePrefix = knownPeoplePrefix
         self.health = health
         self.registry = registry
+        self.people = people
+        self.enroller = enroller
+        self.access = access
+        self.maxUploadBytes = maxUploadBytes
     }
 }
 
@@ -40,10 +54,15 @@ public func buildRouter(_ dependencies: FrontendDependencies) throws -> Router<B
     }
     OperationalRoutes.add(to: router, health: dependencies.health, registry: dependencies.registry)
     let locator = ImageFileLocator(root: dependencies.imageRoot)
+    let renderer = try PageRenderer()
     PageRoutes(
-        store: store, renderer: try PageRenderer(), locator: locator, knownPeoplePrefix: dependencies.knownPeoplePrefix
+        store: store, renderer: renderer, locator: locator, knownPeoplePrefix: dependencies.knownPeoplePrefix,
+        people: dependencies.people, access: dependencies.access, maxUploadBytes: dependencies.maxUploadBytes
     ).add(to: router)
     APIRoutes(store: store, locator: locator, knownPeoplePrefix: dependencies.knownPeoplePrefix).add(to: router)
+    let writes = PeopleWrites(dependencies)
+    PeopleAPIRoutes(writes: writes).add(to: router)
+    PeopleFormRoutes(writes: writes, renderer: renderer).add(to: router)
     FileRoutes(locator: locator).add(to: router)
     return router
 }

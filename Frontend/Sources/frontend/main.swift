@@ -6,6 +6,7 @@ import ImageFiles
 import Logging
 import MySQL
 import Observability
+import PeopleLibrary
 import ServiceLifecycle
 
 /// Serves the pages, JSON API and image files until SIGTERM, then drains and stops.
@@ -31,6 +32,24 @@ struct FrontendCommand: AsyncParsableCommand {
         help: "Folder under the image root with the gallery photos of known people. Env: KNOWN_PEOPLE_PREFIX. Default: known_people")
     var knownPeoplePrefix: String?
 
+    @Option(
+        name: [.customLong("face-recognition-address"), .customLong("grpc-address")],
+        help: "FaceRecognition gRPC host:port, for enrolling people from uploaded photos (--grpc-address is an alias). Env: FACE_RECOGNITION_ADDRESS. Default: 127.0.0.1:50051")
+    var faceRecognitionAddress: String?
+
+    @Option(
+        name: .customLong("api-token"),
+        help: "When set, every change (API or form) needs Authorization: Bearer <token> or a login with it at /login; reads stay open. Unset: changes are open to anyone. Env: FRONTEND_API_TOKEN")
+    var apiToken: String?
+
+    @Option(
+        name: .customLong("session-secret"),
+        help: "Key for the CSRF and login cookies; give every replica the same one. Env: FRONTEND_SESSION_SECRET. Default: derived from the API token, else random per process")
+    var sessionSecret: String?
+
+    @Option(name: .customLong("max-upload-bytes"), help: "Largest enrollment upload (all photos of one request). Env: MAX_UPLOAD_BYTES. Default: 16777216")
+    var maxUploadBytes: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -49,6 +68,14 @@ struct FrontendCommand: AsyncParsableCommand {
             }
         }
 
+        guard let frAddress = try reader.address(
+            faceRecognitionAddress, "face-recognition-address", env: ["FACE_RECOGNITION_ADDRESS"],
+            default: "127.0.0.1:50051", defaultPort: 50051)
+        else { throw ConfigurationError("missing --face-recognition-address") }
+        let token = reader.optionalString(apiToken, "api-token", env: ["FRONTEND_API_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+        let secret = reader.optionalString(sessionSecret, "session-secret", env: ["FRONTEND_SESSION_SECRET"]).flatMap { $0.isEmpty ? nil : $0 }
+        let maxUpload = try reader.int(maxUploadBytes, "max-upload-bytes", env: ["MAX_UPLOAD_BYTES"], default: 16 << 20, range: 1024...(512 << 20))
+
         LoggingSetup.bootstrap(level: options.logLevel, format: options.logFormat, service: "frontend")
         let registry = MetricsSetup.bootstrap()
         var logger = Logger(label: "frontend")
@@ -56,18 +83,23 @@ struct FrontendCommand: AsyncParsableCommand {
 
         let pool = MySQLPool(configuration: databaseConfiguration, logger: logger)
         let health = HealthState()
+        let faceRecognition = try FaceRecognitionConnection(host: frAddress.host, port: frAddress.port)
+        let access = WriteAccess(
+            apiToken: token, signer: (secret ?? token).map { CookieSigner(secret: $0) } ?? CookieSigner.random())
         let dependencies = FrontendDependencies(
             store: MySQLFrontendStore(pool: pool), imageRoot: ImageRoot(path: imageRootPath), knownPeoplePrefix: prefix,
-            health: health, registry: registry)
+            health: health, registry: registry, people: MySQLPeopleLibrary(pool: pool, grouper: MySQLUnknownFaceGrouper(pool: pool, logger: logger), logger: logger),
+            enroller: GRPCPersonEnroller(client: faceRecognition.client), access: access, maxUploadBytes: maxUpload)
         let app = try buildApplication(dependencies, host: host, port: port, logger: logger)
         logger.info(
             "frontend starting",
             metadata: [
                 "address": "\(host):\(port)", "image_root": "\(imageRootPath)", "known_people_prefix": "\(prefix)",
-                "db": "\(databaseConfiguration)",
+                "db": "\(databaseConfiguration)", "face_recognition": "\(faceRecognition.target)",
+                "writes": "\(token == nil ? "open (no API token)" : "API token or login")", "max_upload_bytes": "\(maxUpload)",
             ])
         // DrainService last: on SIGTERM it stops first, reporting not-ready while the server keeps serving.
-        try await ServiceRunner.run([app], health: health, options: options, logger: logger, afterStop: {
+        try await ServiceRunner.run([faceRecognition, app], health: health, options: options, logger: logger, afterStop: {
             await pool.shutdown()
         })
         logger.info("frontend stopped")

@@ -70,7 +70,8 @@ struct PeoplePageTests {
             let html = response.text
             #expect(occurrences(of: #"<li class="person-card""#, in: html) == 6)
             let rachel = seeded.people["Rachel"]!
-            #expect(html.contains(#"<a class="name" href="/?person=\#(rachel)">Rachel</a>"#))
+            #expect(html.contains(#"<a class="name" href="/people/\#(rachel)">Rachel</a>"#))
+            #expect(html.contains(#"<a class="count" href="/?person=\#(rachel)">in 1 image</a>"#))
             // Rachel: best person of t1.jpg and a face in it: one image. Joey: a face only. Gunther: none.
             let cards = html.components(separatedBy: "<li class=\"person-card\"").dropFirst()
             func card(_ name: String) -> String { cards.first { $0.contains(">\(name)</a>") } ?? "" }

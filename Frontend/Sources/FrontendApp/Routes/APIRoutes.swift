@@ -46,7 +46,7 @@ struct APIRoutes: Sendable {
                         face: person.galleryFace.map {
                             APIModels.GalleryItem(
                                 imageName: $0.imageName,
-                                fileUrl: URLPath.file(KnownPeople.path($0.imageName, prefix: knownPeoplePrefix)), box: $0.box)
+                                fileUrl: URLPath.file($0.photoPath(knownPeoplePrefix: knownPeoplePrefix)), box: $0.box)
                         })
                 }
                 return JSONResponse.make(APIModels.People(people: people))

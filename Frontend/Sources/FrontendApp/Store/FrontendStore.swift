@@ -14,6 +14,9 @@ public protocol FrontendStore: Sendable {
     func personNames() async throws -> [PersonRef]
     /// A person by id, or nil.
     func person(id: Int64) async throws -> PersonRef?
+    /// A person with their gallery faces and matched faces (`knownPeoplePrefix` locates gallery photos),
+    /// or nil when there is no such person.
+    func personDetail(id: Int64, knownPeoplePrefix: String) async throws -> PersonDetail?
     /// Counts per status and of people.
     func stats() async throws -> FrontendStats
     /// Whether the database answers right now (readiness).
@@ -129,10 +132,19 @@ public struct GalleryFace: Sendable, Hashable {
     public var imageName: String
     /// Nil when the photo has no detected face yet: the whole photo is shown.
     public var box: FaceBox?
+    /// For a gallery entry made by naming a face: the path of the image that face is in (its `image_name`
+    /// is not a file then).
+    public var sourcePath: String?
 
-    public init(imageName: String, box: FaceBox?) {
+    public init(imageName: String, box: FaceBox?, sourcePath: String? = nil) {
         self.imageName = imageName
         self.box = box
+        self.sourcePath = sourcePath
+    }
+
+    /// The photo under the image root.
+    public func photoPath(knownPeoplePrefix: String) -> String {
+        sourcePath ?? KnownPeople.path(imageName, prefix: knownPeoplePrefix)
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import Models
 import MySQL
 
-/// `FrontendStore` over the pipeline's MySQL/MariaDB schema (read only).
+/// `FrontendStore` over the pipeline's MySQL/MariaDB schema (read only; changes go through `PeopleLibrary`).
 public struct MySQLFrontendStore: FrontendStore {
     let pool: MySQLPool
 
@@ -73,23 +73,28 @@ public struct MySQLFrontendStore: FrontendStore {
         // The largest gallery face of each person: the crop that shows them best.
         let faceRows = try await pool.query(
             """
-            SELECT f.person_id, pi.image_name, f.box_left, f.box_top, f.box_right, f.box_bottom
+            SELECT f.person_id, pi.image_name, si.path AS source_path, f.box_left, f.box_top, f.box_right, f.box_bottom
             FROM faces f JOIN person_images pi ON pi.id = f.person_image_id
+            LEFT JOIN faces sf ON sf.id = pi.source_face_id
+            LEFT JOIN images si ON si.id = sf.image_id
             WHERE f.person_id IS NOT NULL AND pi.image_name IS NOT NULL AND pi.image_name <> ''
+                AND (pi.source_face_id IS NULL OR si.path IS NOT NULL)
             ORDER BY f.person_id, (f.box_right - f.box_left) * (f.box_bottom - f.box_top) DESC, f.id
             """)
         var gallery: [Int64: GalleryFace] = [:]
         for row in faceRows {
             let personID: Int64 = try row.decode("person_id")
             if gallery[personID] == nil {
-                gallery[personID] = GalleryFace(imageName: try row.decode("image_name"), box: try Self.box(row))
+                gallery[personID] = GalleryFace(
+                    imageName: try row.decode("image_name"), box: try Self.box(row), sourcePath: try row.decode("source_path"))
             }
         }
         // People whose gallery photos have no face rows yet still get their photo.
         let photoRows = try await pool.query(
             """
             SELECT person_id, MIN(image_name) AS image_name FROM person_images
-            WHERE person_id IS NOT NULL AND image_name IS NOT NULL AND image_name <> '' GROUP BY person_id
+            WHERE person_id IS NOT NULL AND image_name IS NOT NULL AND image_name <> '' AND source_face_id IS NULL
+            GROUP BY person_id
             """)
         for row in photoRows {
             let personID: Int64 = try row.decode("person_id")
@@ -114,6 +119,37 @@ public struct MySQLFrontendStore: FrontendStore {
         let rows = try await pool.query("SELECT id, name FROM person WHERE id = ?", [.int(id)])
         guard let row = rows.first else { return nil }
         return PersonRef(id: try row.decode("id"), name: try row.decode("name"))
+    }
+
+    public func personDetail(id: Int64, knownPeoplePrefix: String) async throws -> PersonDetail? {
+        guard let person = try await person(id: id) else { return nil }
+        // Gallery photos' faces first (largest first), then the images they were recognised or named in, newest
+        // first. A gallery entry made by naming a face (source_face_id) is that face itself: shown once, as it.
+        let rows = try await pool.query(
+            """
+            SELECT f.id, f.image_id, i.path, pi.image_name, f.box_left, f.box_top, f.box_right, f.box_bottom, f.distance
+            FROM faces f
+            LEFT JOIN images i ON i.id = f.image_id
+            LEFT JOIN person_images pi ON pi.id = f.person_image_id
+            WHERE f.person_id = ?
+                AND (i.id IS NOT NULL OR (pi.image_name IS NOT NULL AND pi.image_name <> '' AND pi.source_face_id IS NULL))
+            ORDER BY f.image_id IS NOT NULL, f.image_id DESC,
+                (f.box_right - f.box_left) * (f.box_bottom - f.box_top) DESC, f.id
+            LIMIT 500
+            """,
+            [.int(id)])
+        let faces = try rows.map { row in
+            let imageID: Int64? = try row.decode("image_id")
+            let path: String = if imageID != nil {
+                try row.decode("path")
+            } else {
+                KnownPeople.path(try row.decode("image_name"), prefix: knownPeoplePrefix)
+            }
+            return PersonFace(
+                faceID: try row.decode("id"), imageID: imageID, photoPath: path, box: try Self.box(row),
+                distance: try row.decode("distance"))
+        }
+        return PersonDetail(person: person, faces: faces)
     }
 
     public func stats() async throws -> FrontendStats {

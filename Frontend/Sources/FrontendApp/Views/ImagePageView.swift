@@ -15,6 +15,7 @@ struct ImagePageView {
     }
 
     struct Box {
+        var faceID: Int64
         var faceIndex: Int
         var known: Bool
         var left: Int
@@ -37,7 +38,10 @@ struct ImagePageView {
     }
 
     struct FaceRow {
+        var faceID: Int64
         var faceIndex: Int
+        /// Unknown faces get a name form.
+        var unknown: Bool
         var faceHref: String?
         var faceName: String
         var distanceText: String
@@ -49,6 +53,9 @@ struct ImagePageView {
     var pollKey: String
     var navImages = true
     var navPeople = false
+    var chrome: PageChrome? = nil
+    /// Every person's name, for the name boxes' suggestions.
+    var personNames: [String] = []
 
     var imageID: Int64
     var imagePath: String
@@ -86,7 +93,7 @@ struct ImagePageView {
         pendingError = status != .failed && status != .processed ? image.lastError : nil
         let boxes = detail.faces.map { face in
             Box(
-                faceIndex: face.faceIndex, known: face.person != nil, left: face.box.left, top: face.box.top,
+                faceID: face.id, faceIndex: face.faceIndex, known: face.person != nil, left: face.box.left, top: face.box.top,
                 right: face.box.right, bottom: face.box.bottom,
                 style: dimensions.map { Self.percentStyle(face.box, $0) } ?? "", label: Self.label(face))
         }
@@ -105,7 +112,8 @@ struct ImagePageView {
         }
         faces = detail.faces.map { face in
             FaceRow(
-                faceIndex: face.faceIndex, faceHref: face.person.map { "/?person=\($0.id)" },
+                faceID: face.id, faceIndex: face.faceIndex, unknown: face.person == nil,
+                faceHref: face.person.map { "/people/\($0.id)" },
                 faceName: face.person?.displayName ?? "unknown",
                 distanceText: face.distance.map { String(format: "%.3f", $0) } ?? "—",
                 boxText: "\(face.box.left), \(face.box.top), \(face.box.right), \(face.box.bottom)")

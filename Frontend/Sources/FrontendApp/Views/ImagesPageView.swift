@@ -40,6 +40,7 @@ struct ImagesPageView {
     var pollKey: String
     var navImages = true
     var navPeople = false
+    var chrome: PageChrome? = nil
 
     var total: Int
     var allHref: String

@@ -14,6 +14,8 @@ public struct PageRenderer: Sendable {
         try library.register(ImagesTemplate.text, named: "images")
         try library.register(ImageTemplate.text, named: "image")
         try library.register(PeopleTemplate.text, named: "people")
+        try library.register(PersonTemplate.text, named: "person")
+        try library.register(LoginTemplate.text, named: "login")
         try library.register(ErrorTemplate.text, named: "error")
         self.library = library
     }

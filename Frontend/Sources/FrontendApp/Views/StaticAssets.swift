@@ -88,6 +88,41 @@ enum StaticAssets {
         .who .count { color:var(--muted); font-size:.9rem; }
         .error-page { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:2rem; }
         .error-page .message { font-size:1.1rem; word-break:break-word; }
+        .account { margin-left:auto; }
+        .account .login, .account button.link { color:#cfd6e4; }
+        button.link { background:none; border:none; padding:0; font:inherit; color:var(--accent); cursor:pointer; }
+        button.link:hover { text-decoration:underline; }
+        .flash { padding:.6rem 1rem; border-radius:6px; margin:0 0 1rem; word-break:break-word; }
+        .flash.ok { background:var(--processed-bg); color:var(--processed); }
+        .flash.error { background:var(--failed-bg); color:var(--failed); }
+        .hint { color:var(--muted); font-size:.9rem; margin:.3rem 0 .6rem; }
+        form input, form select, form button { font:inherit; padding:.25rem .5rem; border:1px solid var(--line); border-radius:5px; background:#fff; }
+        form button[type=submit] { background:var(--accent); color:#fff; border-color:var(--accent); cursor:pointer; }
+        form button.danger { background:var(--failed); border-color:var(--failed); }
+        form button.link { border:none; background:none; color:var(--accent); padding:0; }
+        .enroll, .person-actions { display:flex; flex-wrap:wrap; gap:.8rem; align-items:center; margin:0 0 1rem; padding:.7rem 1rem;
+          background:var(--card); border:1px solid var(--line); border-radius:8px; }
+        .person-actions form { display:flex; gap:.4rem; align-items:center; margin:0; }
+        .name-face { display:inline-flex; gap:.3rem; margin-left:.6rem; }
+        .name-face input { width:10rem; }
+        .face.nameable { cursor:pointer; }
+        .face.nameable:hover { border-color:#ffd166; }
+        .name-popover { position:absolute; left:-3px; top:calc(100% + 26px); z-index:5; display:flex; gap:.3rem; line-height:1.3;
+          background:var(--card); padding:.4rem; border-radius:6px; box-shadow:0 4px 16px rgba(0,0,0,.35); }
+        .name-popover[hidden] { display:none; }
+        .name-popover input { width:11rem; }
+        .groups, .person-faces { list-style:none; padding:0; margin:0; display:grid; grid-template-columns:repeat(auto-fill, minmax(230px, 1fr)); gap:1rem; }
+        .group-card, .person-face { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:.9rem;
+          display:flex; flex-direction:column; gap:.5rem; align-items:center; text-align:center; }
+        .group-card .samples { display:flex; flex-wrap:wrap; gap:.35rem; justify-content:center; }
+        .crop.square { border-radius:8px; width:64px; height:64px; box-shadow:none; }
+        .person-face .crop.square { width:96px; height:96px; }
+        .group-count { font-weight:600; }
+        .name-group { display:flex; gap:.3rem; }
+        .name-group input { width:9.5rem; }
+        .person-face .where { color:var(--muted); font-size:.85rem; }
+        .who a.count { color:var(--muted); font-size:.9rem; }
+        .login label { display:inline-flex; gap:.5rem; align-items:center; }
 
         """#
 
@@ -137,6 +172,25 @@ enum StaticAssets {
             var note = figure.querySelector(".broken-note");
             if (note) { note.hidden = false; }
           }
+          // Click an unknown face: its name box opens next to it (the faces table has the same forms without JS).
+          document.querySelectorAll(".face.nameable").forEach(function (box) {
+            var popover = box.querySelector(".name-popover");
+            if (!popover) { return; }
+            popover.addEventListener("click", function (event) { event.stopPropagation(); });
+            box.addEventListener("click", function () {
+              document.querySelectorAll(".name-popover").forEach(function (other) {
+                if (other !== popover) { other.hidden = true; }
+              });
+              popover.hidden = !popover.hidden;
+              if (!popover.hidden) { popover.querySelector("input[name=name]").focus(); }
+            });
+          });
+          document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+            form.addEventListener("submit", function (event) {
+              if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+            });
+          });
+
           if (figure && img) {
             if (img.complete && img.naturalWidth === 0) { broken(); }
             img.addEventListener("error", broken);

@@ -22,8 +22,10 @@ enum LayoutTemplates {
         <a href="/people"{{#navPeople}} class="current"{{/navPeople}}>People</a>
         <a href="/api/stats">API</a>
         </nav>
+        {{#chrome}}<div class="account">{{#loggedIn}}<form class="logout" method="post" action="/logout"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><button type="submit" class="link">Log out</button></form>{{/loggedIn}}{{#loginNeeded}}<a class="login" href="/login">Log in to edit</a>{{/loginNeeded}}</div>{{/chrome}}
         </header>
         <main>
+        {{#chrome}}{{#flashOK}}<p class="flash ok" role="status">{{flashOK}}</p>{{/flashOK}}{{#flashError}}<p class="flash error" role="alert">{{flashError}}</p>{{/flashError}}{{/chrome}}
 
         """#
 
