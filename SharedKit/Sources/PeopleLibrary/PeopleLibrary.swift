@@ -15,7 +15,7 @@ public struct NamingOutcome: Sendable, Hashable, Codable {
     /// Faces given this person by the operation itself (the named face, the group's faces, the merged
     /// person's probe faces).
     public var facesNamed: Int
-    /// Other unknown faces that now match the person (distance below `PeopleLibrarySettings.matchDistance`).
+    /// Other unknown faces that now match the person (distance at most `PeopleLibrarySettings.matchDistance`).
     public var facesRematched: Int
     /// Images whose `images.person` changed (from -1 for naming; from the merged person for a merge).
     public var imagesUpdated: [Int64]

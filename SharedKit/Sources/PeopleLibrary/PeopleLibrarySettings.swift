@@ -1,6 +1,6 @@
 /// How naming finds the other faces that now match.
 public struct PeopleLibrarySettings: Sendable, Equatable {
-    /// A face matches a gallery descriptor below this distance (FaceRecognition's threshold).
+    /// A face matches a gallery descriptor at most this far away (FaceRecognition's `--match-threshold`).
     public var matchDistance: Float
     /// Rematch candidates: groups whose centroid is within `matchDistance + candidateSlack` of a new
     /// gallery descriptor (a group's faces lie around its centroid, not on it).

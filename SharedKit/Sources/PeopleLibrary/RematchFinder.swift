@@ -61,7 +61,7 @@ struct RematchFinder: Sendable {
                     }
                 }
             }
-            if best < limit {
+            if best <= limit {  // FaceRecognition matches at distance <= 0.6
                 found.append(Rematch(faceID: id, imageID: imageID, groupID: row["group_id"]?.int, distance: best.squareRoot()))
             }
         }
