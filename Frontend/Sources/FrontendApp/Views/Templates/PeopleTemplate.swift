@@ -23,14 +23,14 @@ enum PeopleTemplate {
         <section id="unnamed" class="unnamed">
         <h2>Unnamed <span class="muted">({{groupTotalText}})</span></h2>
         {{#groupsUnavailable}}<p class="muted">{{groupsUnavailable}}</p>{{/groupsUnavailable}}
-        <ul class="groups">
+        {{^groupsUnavailable}}<ul class="groups">
         {{#groups}}<li class="group-card" data-group-id="{{groupID}}">
         <div class="samples">{{#samples}}<a class="crop square" href="{{imageHref}}" title="{{imagePath}}"><img src="{{fileURL}}" alt="Unknown face in {{imagePath}}" class="face-crop" style="{{cropStyle}}" loading="lazy"></a>{{/samples}}</div>
         <div class="group-count">{{countText}}</div>
         {{#chrome.canWrite}}<form class="name-group" method="post" action="/groups/{{groupID}}/name"><input type="hidden" name="csrf_token" value="{{chrome.csrfToken}}"><input name="name" list="people-names" placeholder="Who is this?" aria-label="Name of group {{groupID}}" maxlength="255" autocomplete="off" required><button type="submit">Name all</button></form>{{/chrome.canWrite}}
         </li>
         {{/groups}}{{^groups}}<li class="empty">No unnamed faces to group.</li>
-        {{/groups}}</ul>
+        {{/groups}}</ul>{{/groupsUnavailable}}
         </section>
         <datalist id="people-names">{{#people}}<option value="{{personName}}">{{/people}}</datalist>
         {{>footer}}
