@@ -5,7 +5,7 @@
 /// happen one release later (contract), once no running version uses the thing. During a rolling update
 /// version N-1 and N of every service run side by side on schema N.
 public enum Schema {
-    public static let migrations: [Migration] = [sampleTables, pipeline, noPersonIsMinusOne, peopleManagement]
+    public static let migrations: [Migration] = [sampleTables, pipeline, noPersonIsMinusOne, peopleManagement, descriptorVersion]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -209,6 +209,27 @@ public enum Schema {
                 "people: gallery entry from a probe face",
                 "INSERT INTO person_images (image_name, person_id, source_face_id) VALUES (?, ?, ?)",
                 [.string("compat/sample.jpg#face0"), .int(1), .int(1)]),
+        ]
+    )
+
+    /// Version 5: `faces.descriptor_version`, which pipeline computed a stored descriptor (issue #15). NULL is
+    /// version 1 (the sample's: the plain aligned chip), what every earlier service wrote; 2 is the
+    /// mirror-averaged chip (FaceRecognition `--mirror-average 1`). FaceRecognition recomputes gallery faces
+    /// whose version differs from its own on sync, so its gallery never mixes versions. Expand only: a
+    /// nullable column that the previous services (and the Go sample) do not list.
+    static let descriptorVersion = Migration(
+        version: 5,
+        name: "faces.descriptor_version (NULL = 1)",
+        statements: [
+            "ALTER TABLE faces ADD COLUMN IF NOT EXISTS descriptor_version INT NULL"
+        ],
+        queries: [
+            CompatibilityQuery(
+                "face-recognition: gallery face rows with their descriptor version",
+                """
+                SELECT id, person_image_id, created_at, COALESCE(descriptor_version, 1) AS descriptor_version
+                FROM faces WHERE person_image_id IS NOT NULL ORDER BY id
+                """),
         ]
     )
 }
