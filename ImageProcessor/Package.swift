@@ -30,6 +30,7 @@ let package = Package(
                 .product(name: "MySQL", package: "SharedKit"),
                 .product(name: "ImageQueue", package: "SharedKit"),
                 .product(name: "FaceRecognitionAPI", package: "SharedKit"),
+                .product(name: "PeopleLibrary", package: "SharedKit"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "Config", package: "SharedKit"),
                 .product(name: "NSQ", package: "SharedKit"),
                 .product(name: "ImageQueue", package: "SharedKit"),
+                .product(name: "PeopleLibrary", package: "SharedKit"),
                 .product(name: "Observability", package: "SharedKit"),
                 .product(name: "OperationalHTTP", package: "SharedKit"),
                 .product(name: "MySQL", package: "SharedKit"),
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NSQ", package: "SharedKit"),
                 .product(name: "Migrations", package: "SharedKit"),
+                .product(name: "PeopleLibrary", package: "SharedKit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

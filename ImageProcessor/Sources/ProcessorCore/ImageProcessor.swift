@@ -13,6 +13,9 @@ public final class ImageProcessor: Sendable {
     public let breaker: CircuitBreaker
     let settings: ProcessorSettings
     let logger: Logger
+    /// Groups the unknown faces of each recorded image; nil: no grouping.
+    let grouping: (any FaceGrouping)?
+    private let groupingMetrics = GroupingMetrics()
 
     private let processed = Counter(label: "processor_images_processed_total")
     private let failed = Counter(label: "processor_images_failed_total")
@@ -23,12 +26,13 @@ public final class ImageProcessor: Sendable {
 
     public init(
         repository: ImageRepository, recognizer: any FaceRecognizer, breaker: CircuitBreaker, settings: ProcessorSettings,
-        logger: Logger = Logger(label: "image-processor")
+        grouping: (any FaceGrouping)? = nil, logger: Logger = Logger(label: "image-processor")
     ) {
         self.repository = repository
         self.recognizer = recognizer
         self.breaker = breaker
         self.settings = settings
+        self.grouping = grouping
         self.logger = logger
     }
 
@@ -128,6 +132,7 @@ public final class ImageProcessor: Sendable {
                 metadata: [
                     "faces": "\(recognition.faces.count)", "person": "\(recognition.personID.map(String.init) ?? "none")",
                 ])
+            await groupUnknownFaces(of: id, recognition, logger: logger)
             return .finished
         case .failure(let error) where error.kind == .unavailable:
             breaker.recordFailure()
@@ -150,6 +155,19 @@ public final class ImageProcessor: Sendable {
             retried.increment()
             logger.warning("attempt failed; retrying later", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
             return .requeue(delay: delay)
+        }
+    }
+
+    /// After the image is recorded: its unknown faces join groups. Never fails the image (it is done).
+    private func groupUnknownFaces(of id: Int64, _ recognition: Recognition, logger: Logger) async {
+        guard let grouping, recognition.faces.contains(where: { $0.personID == nil && !$0.descriptor.isEmpty }) else { return }
+        do {
+            let grouped = try await grouping.groupUnknownFaces(ofImage: id)
+            groupingMetrics.grouped.increment(by: grouped)
+            if grouped > 0 { logger.debug("unknown faces grouped", metadata: ["grouped": "\(grouped)"]) }
+        } catch {
+            groupingMetrics.failures.increment()
+            logger.warning("grouping unknown faces failed; the sweeper's backfill will group them", metadata: ["error": "\(error)"])
         }
     }
 

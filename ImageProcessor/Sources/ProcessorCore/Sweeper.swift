@@ -2,6 +2,7 @@ import ImageQueue
 import Logging
 import Metrics
 import MySQL
+import PeopleLibrary
 import ServiceLifecycle
 
 /// Periodic bookkeeping that replaces the sample's CronJob.
@@ -36,11 +37,13 @@ public final class Sweeper: Service {
         /// when it is stopped mid-image, having already acknowledged the message) counts as abandoned this
         /// long after its last update: the same rule as the claim's (`ImageRepository.claim`), so pass the lease.
         public var orphanedAfter: Duration
+        /// Ungrouped unknown faces the grouping backfill looks at per sweep (0: no backfill).
+        public var groupBackfillBatch: Int
 
         public init(
             interval: Duration = .seconds(5), maxAttempts: Int = 5, unqueuedGrace: Duration = .seconds(10),
             requeueAfter: Duration = .seconds(30), batchSize: Int = 500, conflictRetries: Int = 3,
-            orphanedAfter: Duration = .seconds(60)
+            orphanedAfter: Duration = .seconds(60), groupBackfillBatch: Int = 500
         ) {
             self.interval = interval
             self.maxAttempts = maxAttempts
@@ -49,6 +52,7 @@ public final class Sweeper: Service {
             self.batchSize = batchSize
             self.conflictRetries = max(0, conflictRetries)
             self.orphanedAfter = orphanedAfter
+            self.groupBackfillBatch = max(0, groupBackfillBatch)
         }
     }
 
@@ -67,13 +71,20 @@ public final class Sweeper: Service {
     let publisher: (any ImagePublisher)?
     let settings: Settings
     let logger: Logger
+    /// Groups unknown faces left ungrouped (before schema 4, a failed grouping, a deleted person).
+    let grouping: (any FaceGrouping)?
+    private let groupingMetrics = GroupingMetrics()
     private let republishedCounter = Counter(label: "processor_sweeper_republished_total")
     private let failedCounter = Counter(label: "processor_sweeper_failed_total")
 
-    public init(pool: MySQLPool, publisher: (any ImagePublisher)?, settings: Settings, logger: Logger = Logger(label: "sweeper")) {
+    public init(
+        pool: MySQLPool, publisher: (any ImagePublisher)?, settings: Settings, grouping: (any FaceGrouping)? = nil,
+        logger: Logger = Logger(label: "sweeper")
+    ) {
         self.pool = pool
         self.publisher = publisher
         self.settings = settings
+        self.grouping = grouping
         self.logger = logger
     }
 
@@ -93,8 +104,28 @@ public final class Sweeper: Service {
                 } catch {
                     self.logger.warning("sweep failed; trying again next interval", metadata: ["error": "\(error)"])
                 }
+                await self.backfillGroups()
                 try? await Task.sleep(for: self.settings.interval)
             }
+        }
+    }
+
+    /// One bounded step of the grouping backfill; failures are logged and counted, never thrown (the next
+    /// sweep tries again). Returns nil when there is no grouping or it failed.
+    @discardableResult
+    public func backfillGroups() async -> BackfillStep? {
+        guard let grouping, settings.groupBackfillBatch > 0 else { return nil }
+        do {
+            let step = try await grouping.backfill(batchSize: settings.groupBackfillBatch)
+            groupingMetrics.grouped.increment(by: step.grouped)
+            if step.grouped > 0 {
+                logger.info("grouping backfill", metadata: ["scanned": "\(step.scanned)", "grouped": "\(step.grouped)"])
+            }
+            return step
+        } catch {
+            groupingMetrics.failures.increment()
+            logger.warning("grouping backfill failed; trying again next sweep", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

@@ -10,6 +10,7 @@ import MySQL
 import NSQ
 import Observability
 import OperationalHTTP
+import PeopleLibrary
 import ProcessorCore
 import ServiceLifecycle
 
@@ -70,6 +71,18 @@ struct ImageProcessorCommand: AsyncParsableCommand {
     @Option(name: .customLong("requeue-after-seconds"), help: "Age of an announcement still pending (no lease, retry due) before the sweeper announces it again (NSQ; covers messages a crashed nsqd lost). Env: REQUEUE_AFTER_SECONDS. Default: 30")
     var requeueAfterSeconds: String?
 
+    @Option(name: .customLong("group-faces"), help: "Group unknown faces of processed images (on/off). Env: GROUP_FACES. Default: on")
+    var groupFaces: String?
+
+    @Option(name: .customLong("group-min-face-size"), help: "Shorter box side (px) below which an unknown face is a bystander and not grouped. Env: GROUP_MIN_FACE_SIZE. Default: 60")
+    var groupMinFaceSize: String?
+
+    @Option(name: .customLong("group-join-distance"), help: "A face joins the nearest group whose centroid is at most this far. Env: GROUP_JOIN_DISTANCE. Default: 0.5")
+    var groupJoinDistance: String?
+
+    @Option(name: .customLong("group-backfill-batch"), help: "Ungrouped unknown faces the sweeper's backfill looks at per sweep (0: none). Env: GROUP_BACKFILL_BATCH. Default: 500")
+    var groupBackfillBatch: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -99,6 +112,13 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         let sweepInterval = try seconds(sweepIntervalSeconds, "sweep-interval-seconds", "SWEEP_INTERVAL_SECONDS", 5, 0.1...3600)
         let grace = try seconds(unqueuedGraceSeconds, "unqueued-grace-seconds", "UNQUEUED_GRACE_SECONDS", 10, 0...3600)
         let requeueAfter = try seconds(requeueAfterSeconds, "requeue-after-seconds", "REQUEUE_AFTER_SECONDS", 30, 1...86400)
+        enum Switch: String, CaseIterable { case on, off }
+        let grouping = try reader.choice(groupFaces, "group-faces", env: ["GROUP_FACES"], default: Switch.on)
+        let groupingSettings = FaceGroupingSettings(
+            joinDistance: Float(try reader.double(groupJoinDistance, "group-join-distance", env: ["GROUP_JOIN_DISTANCE"], default: 0.5, range: 0.05...2)),
+            minFaceSize: try reader.int(groupMinFaceSize, "group-min-face-size", env: ["GROUP_MIN_FACE_SIZE"], default: 60, range: 0...10000))
+        let backfillBatch = try reader.int(
+            groupBackfillBatch, "group-backfill-batch", env: ["GROUP_BACKFILL_BATCH"], default: 500, range: 0...100_000)
         var databaseConfiguration = try database.resolve(reader)
         // Every in-flight image may hold a connection, plus the consumer's poll and the sweeper.
         databaseConfiguration.poolSize = max(databaseConfiguration.poolSize, maxInFlight + 2)
@@ -119,8 +139,13 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         let settings = ProcessorSettings(
             owner: owner, maxAttempts: maxAttempts, retryBase: retryBase, retryMax: retryMax, lease: lease,
             recognitionDeadline: deadline)
+        let grouper: (any FaceGrouping)? =
+            grouping == .on
+            ? MySQLUnknownFaceGrouper(pool: pool, settings: groupingSettings, logger: Logger(label: "image-processor.grouping"))
+            : nil
         let processor = ImageProcessor(
-            repository: repository, recognizer: recognizer, breaker: breaker, settings: settings, logger: logger)
+            repository: repository, recognizer: recognizer, breaker: breaker, settings: settings, grouping: grouper,
+            logger: logger)
 
         let consumer: any ImageQueueConsumer
         var republisher: (any ImagePublisher)?
@@ -146,8 +171,8 @@ struct ImageProcessorCommand: AsyncParsableCommand {
             pool: pool, publisher: republisher,
             settings: Sweeper.Settings(
                 interval: sweepInterval, maxAttempts: maxAttempts, unqueuedGrace: grace, requeueAfter: requeueAfter,
-                orphanedAfter: lease),
-            logger: Logger(label: "image-processor.sweeper"))
+                orphanedAfter: lease, groupBackfillBatch: backfillBatch),
+            grouping: grouper, logger: Logger(label: "image-processor.sweeper"))
 
         let health = HealthState()
         health.addReadinessCheck("database") { await pool.isReachable() ? nil : "database unreachable" }
@@ -157,6 +182,7 @@ struct ImageProcessorCommand: AsyncParsableCommand {
             metadata: [
                 "queue": "\(queueSettings.kind.rawValue)", "face_api": "\(api.rawValue)", "face_recognition": "\(channel.target)",
                 "db": "\(databaseConfiguration)", "owner": "\(owner)", "max_in_flight": "\(maxInFlight)",
+                "grouping": "\(grouper == nil ? "off" : "min \(groupingSettings.minFaceSize) px, join \(groupingSettings.joinDistance)")",
             ])
         // Reverse order on shutdown: drain (readiness off), admin, sweeper, processor (in-flight work), then
         // the gRPC channel the in-flight work still needs.

@@ -19,7 +19,8 @@ struct ProcessorHarness {
 
     static func make(
         pool: MySQLPool? = nil, grpcPort: Int, maxAttempts: Int = 3, lease: Duration = .seconds(30),
-        breakerFailures: Int = 3, coolDown: Duration = .milliseconds(300), v1: Bool = false, owner: String = "worker-a"
+        breakerFailures: Int = 3, coolDown: Duration = .milliseconds(300), v1: Bool = false, owner: String = "worker-a",
+        grouping: (@Sendable (MySQLPool) -> any FaceGrouping)? = nil
     ) async throws -> ProcessorHarness {
         let database: MySQLPool
         if let pool {
@@ -40,7 +41,8 @@ struct ProcessorHarness {
         var logger = Logger(label: "processor-test")
         logger.logLevel = ProcessInfo.processInfo.environment["PROCESSOR_TEST_LOG"] == nil ? .critical : .warning
         let processor = ImageProcessor(
-            repository: repository, recognizer: recognizer, breaker: breaker, settings: settings, logger: logger)
+            repository: repository, recognizer: recognizer, breaker: breaker, settings: settings,
+            grouping: grouping?(database), logger: logger)
         return ProcessorHarness(
             pool: database, channel: channel, channelTask: channelTask, breaker: breaker, settings: settings, processor: processor)
     }
