@@ -53,6 +53,7 @@ public func buildRouter(_ dependencies: FrontendDependencies) throws -> Router<B
         await store.isReachable() ? nil : "unreachable"
     }
     OperationalRoutes.add(to: router, health: dependencies.health, registry: dependencies.registry)
+    FrontendOpenAPI.add(to: router)
     let locator = ImageFileLocator(root: dependencies.imageRoot)
     let renderer = try PageRenderer()
     PageRoutes(
