@@ -62,6 +62,8 @@ public actor GalleryStore {
         for face in faces { facesByPhoto[face.personImageID, default: []].append(face) }
         var toCompute: [(KnownPhoto, String, Date?)] = []
         for photo in photos {
+            // Named from a probe face (people management): the descriptor was copied, there is no file.
+            if photo.fromProbeFace { continue }
             guard let path = path(of: photo.imageName) else {
                 logger.warning("known photo name is not a plain file name; ignored", metadata: photo.metadata)
                 report.unusableImages += 1
@@ -288,7 +290,7 @@ public actor GalleryStore {
     private func knownPhotos() async throws -> [KnownPhoto] {
         let rows = try await pool.query(
             """
-            SELECT pi.id, pi.image_name, pi.person_id, p.name
+            SELECT pi.id, pi.image_name, pi.person_id, p.name, pi.source_face_id
             FROM person_images pi JOIN person p ON p.id = pi.person_id
             WHERE pi.image_name IS NOT NULL
             ORDER BY pi.id
@@ -297,7 +299,9 @@ public actor GalleryStore {
             guard let id = row["id"]?.int, let imageName = row["image_name"]?.string,
                 let personID = row["person_id"]?.int, let personName = row["name"]?.string
             else { return nil }
-            return KnownPhoto(id: id, imageName: imageName, personID: personID, personName: personName)
+            return KnownPhoto(
+                id: id, imageName: imageName, personID: personID, personName: personName,
+                fromProbeFace: row["source_face_id"]?.isNull == false)
         }
     }
 
@@ -450,6 +454,9 @@ struct KnownPhoto: Sendable {
     var imageName: String
     var personID: Int64
     var personName: String
+    /// A gallery entry made by naming a probe face (`source_face_id`, schema 4): its `faces` row holds
+    /// the probe's descriptor and `image_name` is `<probe path>#face<index>`, not a known_people/ file.
+    var fromProbeFace = false
 
     var metadata: Logger.Metadata {
         ["person_image_id": "\(id)", "image_name": "\(imageName)", "person_id": "\(personID)"]

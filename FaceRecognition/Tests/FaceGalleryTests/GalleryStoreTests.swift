@@ -161,4 +161,47 @@ struct GalleryStoreTests {
         let restarted = try await Self.store(pool, directory)
         #expect(try await restarted.sync().galleryFaces == 2)
     }
+
+    /// People management (issue #16) names a probe face: a `person_images` row pointing at it
+    /// (`source_face_id`, image_name `<probe path>#face<index>`) and a gallery `faces` row holding a copy
+    /// of its descriptor. No file exists for it: the sync loads the stored descriptor, computes nothing,
+    /// counts nothing unusable, and keeps loading it after the probe image is gone.
+    @Test func entriesNamedFromProbeFacesLoadWithoutFiles() async throws {
+        let (pool, directory) = try await Self.seededGallery()
+        defer { Task { await pool.shutdown() } }
+        let store = try await Self.store(pool, directory)
+        try await store.sync()
+
+        let probe = try await Fixtures.engine().analyze(imageAt: Fixtures.photos + "/t1.jpg").faces[0]
+        let bytes = probe.descriptor.littleEndianBytes
+        let image = try await pool.execute("INSERT INTO images (path, person, status) VALUES ('trip/t1.jpg', -1, 1)").lastInsertID
+        let probeFace = try await pool.execute(
+            """
+            INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor)
+            VALUES (?, 0, 1, 2, 90, 91, ?)
+            """, [.uint(image), .bytes(bytes)]).lastInsertID
+        let person = try await pool.execute("INSERT INTO person (name) VALUES ('Named Stranger')").lastInsertID
+        let entry = try await pool.execute(
+            "INSERT INTO person_images (image_name, person_id, source_face_id) VALUES ('trip/t1.jpg#face0', ?, ?)",
+            [.uint(person), .uint(probeFace)]).lastInsertID
+        try await pool.execute(
+            """
+            INSERT INTO faces (person_image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id)
+            VALUES (?, 0, 1, 2, 90, 91, ?, ?)
+            """, [.uint(entry), .bytes(bytes), .uint(person)])
+
+        let report = try await store.sync()
+        #expect(report.descriptorsComputed == 0)
+        #expect(report.unusableImages == 0)
+        #expect(report.facesAdded == 1)
+        let match = store.index.search(probe.descriptor).match
+        #expect(match?.entry.personName == "Named Stranger")
+        #expect(match?.entry.imageName == "trip/t1.jpg#face0")  // what a v1 answer carries
+
+        // The probe photo deleted: the entry has its own descriptor and stays.
+        try await pool.execute("DELETE FROM images WHERE id = ?", [.uint(image)])
+        let after = try await store.sync()
+        #expect(after.unusableImages == 0 && after.facesRemoved == 0)
+        #expect(store.index.search(probe.descriptor).match?.entry.personName == "Named Stranger")
+    }
 }
