@@ -77,7 +77,7 @@ struct ImageProcessorCommand: AsyncParsableCommand {
     @Option(name: .customLong("group-min-face-size"), help: "Shorter box side (px) below which an unknown face is a bystander and not grouped. Env: GROUP_MIN_FACE_SIZE. Default: 60")
     var groupMinFaceSize: String?
 
-    @Option(name: .customLong("group-join-distance"), help: "A face joins the nearest group whose centroid is at most this far. Env: GROUP_JOIN_DISTANCE. Default: 0.5")
+    @Option(name: .customLong("group-join-distance"), help: "A face joins the nearest group whose centroid is at most this far. Env: GROUP_JOIN_DISTANCE. Default: 0.45")
     var groupJoinDistance: String?
 
     @Option(name: .customLong("group-backfill-batch"), help: "Ungrouped unknown faces the sweeper's backfill looks at per sweep (0: none). Env: GROUP_BACKFILL_BATCH. Default: 500")
@@ -115,7 +115,7 @@ struct ImageProcessorCommand: AsyncParsableCommand {
         enum Switch: String, CaseIterable { case on, off }
         let grouping = try reader.choice(groupFaces, "group-faces", env: ["GROUP_FACES"], default: Switch.on)
         let groupingSettings = FaceGroupingSettings(
-            joinDistance: Float(try reader.double(groupJoinDistance, "group-join-distance", env: ["GROUP_JOIN_DISTANCE"], default: 0.5, range: 0.05...2)),
+            joinDistance: Float(try reader.double(groupJoinDistance, "group-join-distance", env: ["GROUP_JOIN_DISTANCE"], default: 0.45, range: 0.05...2)),
             minFaceSize: try reader.int(groupMinFaceSize, "group-min-face-size", env: ["GROUP_MIN_FACE_SIZE"], default: 60, range: 0...10000))
         let backfillBatch = try reader.int(
             groupBackfillBatch, "group-backfill-batch", env: ["GROUP_BACKFILL_BATCH"], default: 500, range: 0...100_000)
