@@ -54,8 +54,11 @@ fe_options fe_default_options(void) {
     options.apply_exif_orientation = 1;
     options.cnn_fallback = 1;
     options.fallback_max_long_side = FE_DEFAULT_FALLBACK_MAX_LONG_SIDE;
+    options.mirror_average = 0;
     return options;
 }
+
+int32_t fe_descriptor_version(const fe_options* options) { return options && options->mirror_average ? 2 : 1; }
 
 void fe_set_blas_threads(int n) { openblas_set_num_threads(n < 1 ? 1 : n); }
 
@@ -114,7 +117,17 @@ static fe_status analyze(fe_worker* worker, const char* path, const uint8_t* dat
         const auto t3 = clock::now();
 
         std::vector<dlib::matrix<float, 0, 1>> descriptors;
-        if (!chips.empty()) descriptors = models.descriptors(chips);
+        if (!chips.empty() && options.mirror_average) {
+            // Mirrored chips go through the ResNet in the same batch; each face gets the mean of its pair.
+            const size_t n = chips.size();
+            chips.resize(2 * n);
+            for (size_t i = 0; i < n; ++i) dlib::flip_image_left_right(chips[i], chips[n + i]);
+            descriptors = models.descriptors(chips);
+            for (size_t i = 0; i < n; ++i) descriptors[i] = (descriptors[i] + descriptors[n + i]) * 0.5f;
+            descriptors.resize(n);
+        } else if (!chips.empty()) {
+            descriptors = models.descriptors(chips);
+        }
         const auto t4 = clock::now();
 
         std::unique_ptr<fe_face[]> faces(detections.empty() ? nullptr : new fe_face[detections.size()]());

@@ -35,6 +35,7 @@ public final class FaceEngine: FaceAnalyzing {
         options.apply_exif_orientation = configuration.appliesEXIFOrientation ? 1 : 0
         options.cnn_fallback = configuration.fallback == nil ? 0 : 1
         options.fallback_max_long_side = Int32(clamping: configuration.fallback?.maxLongSide ?? 0)
+        options.mirror_average = configuration.averagesMirroredChip ? 1 : 0
         let workerOptions = options
         let modelsDirectory = configuration.modelsDirectory
 
@@ -58,7 +59,8 @@ public final class FaceEngine: FaceAnalyzing {
             "face engine started",
             metadata: [
                 "workers": "\(configuration.workerCount)", "detector": "\(configuration.detector.rawValue)",
-                "models_dir": "\(modelsDirectory)", "startup": "\(ContinuousClock.now - started)",
+                "models_dir": "\(modelsDirectory)", "descriptor_version": "\(configuration.descriptorVersion)",
+                "startup": "\(ContinuousClock.now - started)",
             ])
     }
 
@@ -68,6 +70,8 @@ public final class FaceEngine: FaceAnalyzing {
 
     /// Number of worker threads.
     public var workerCount: Int { pool.count }
+
+    public var descriptorVersion: Int { configuration.descriptorVersion }
 
     /// Analyses waiting for a free worker right now.
     public var queuedAnalyses: Int { pool.queuedJobs }

@@ -58,6 +58,9 @@ public struct FaceEngineConfiguration: Sendable {
     public var appliesEXIFOrientation: Bool
     /// Recall fallback when HOG finds no face (nil = none; ignored with the CNN detector).
     public var fallback: DetectorFallback?
+    /// Each descriptor is the mean of the ResNet's descriptors of the aligned chip and of its mirror image
+    /// (a second ResNet pass per face). Changes every descriptor: see `descriptorVersion`.
+    public var averagesMirroredChip: Bool
 
     public init(
         modelsDirectory: String = FaceEngineConfiguration.defaultModelsDirectory(),
@@ -68,7 +71,8 @@ public struct FaceEngineConfiguration: Sendable {
         detectionScale: DetectionScalePolicy = DetectionScalePolicy(),
         detectionThreshold: Double = 0,
         appliesEXIFOrientation: Bool = true,
-        fallback: DetectorFallback? = .cnn
+        fallback: DetectorFallback? = .cnn,
+        averagesMirroredChip: Bool = false
     ) {
         self.modelsDirectory = modelsDirectory
         self.workerCount = workerCount
@@ -79,6 +83,15 @@ public struct FaceEngineConfiguration: Sendable {
         self.detectionThreshold = detectionThreshold
         self.appliesEXIFOrientation = appliesEXIFOrientation
         self.fallback = fallback
+        self.averagesMirroredChip = averagesMirroredChip
+    }
+
+    /// Which descriptors these settings produce: 1 = the sample's (plain chip), 2 = mirror-averaged. Stored
+    /// descriptors of another version are close but not comparable at the same threshold.
+    public var descriptorVersion: Int {
+        var options = fe_default_options()
+        options.mirror_average = averagesMirroredChip ? 1 : 0
+        return Int(fe_descriptor_version(&options))
     }
 
     /// `FACE_MODELS_DIR` when set, else `<repo>/.cache/models` (where scripts/fetch-test-data.sh puts them).

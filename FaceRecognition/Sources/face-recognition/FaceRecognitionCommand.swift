@@ -43,6 +43,11 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
         help: "When HOG finds no face, run the CNN detector on the photo shrunk to at most this longer side (0 = no fallback). Env: CNN_FALLBACK_MAX_SIDE. Default: \(DetectorFallback.defaultMaxLongSide)")
     var cnnFallbackMaxSide: String?
 
+    @Option(
+        name: .customLong("mirror-average"),
+        help: "1 = each descriptor is the mean of the face chip's and its mirror image's (a second ResNet pass per face, descriptor version 2; stored gallery faces of another version are recomputed). Env: MIRROR_AVERAGE. Default: 0")
+    var mirrorAverage: String?
+
     @Option(name: .customLong("gallery-refresh-seconds"), help: "How often to pick up gallery changes from MySQL (0 = never). Env: GALLERY_REFRESH_SECONDS. Default: 30")
     var galleryRefreshSeconds: String?
 
@@ -85,6 +90,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
         let fallbackSide = try reader.int(
             cnnFallbackMaxSide, "cnn-fallback-max-side", env: ["CNN_FALLBACK_MAX_SIDE"],
             default: DetectorFallback.defaultMaxLongSide, range: 0...20_000)
+        let mirror = try reader.int(mirrorAverage, "mirror-average", env: ["MIRROR_AVERAGE"], default: 0, range: 0...1)
         let refresh = try reader.double(
             galleryRefreshSeconds, "gallery-refresh-seconds", env: ["GALLERY_REFRESH_SECONDS"], default: 30, range: 0...86_400)
         let maxBytes = try reader.int(maxImageBytes, "max-image-bytes", env: ["MAX_IMAGE_BYTES"], default: 32 << 20, range: 1024...(1 << 30))
@@ -95,6 +101,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
             modelsDirectory: models, workerCount: workers, detector: detector, maxFileBytes: maxBytes, maxPixels: maxPixels)
         engine.detectionScale = DetectionScalePolicy()
         engine.fallback = fallbackSide > 0 ? DetectorFallback(maxLongSide: fallbackSide) : nil
+        engine.averagesMirroredChip = mirror == 1
         return FaceRecognitionSettings(
             server: FaceRecognitionServerConfiguration(
                 host: grpc.host, port: grpc.port, maxImageBytes: maxBytes, maxInFlight: maxInFlight),

@@ -63,7 +63,15 @@ typedef struct fe_options {
      * Ignored with FE_DETECTOR_CNN. Needs mmod_human_face_detector.dat. */
     int32_t cnn_fallback;
     int32_t fallback_max_long_side;
+    /* 1 = each face's descriptor is the mean of the ResNet's descriptors of its aligned chip and of the
+     * chip mirrored left-right (a second ResNet pass per face: ~+1 descriptor_ms). Less noise from
+     * lighting and pose asymmetry; descriptors differ from the plain ones (see fe_descriptor_version). */
+    int32_t mirror_average;
 } fe_options;
+
+/* The descriptor version the options produce: 1 = the sample's (plain chip), 2 = mirror-averaged.
+ * Descriptors of different versions are close but not interchangeable; stores keep them apart. */
+int32_t fe_descriptor_version(const fe_options* options);
 
 /* Sensible defaults: HOG, 64 MiB files, 40 Mpx, upsample below 400 px, downscale above 1600 px,
  * CNN fallback on at most FE_DEFAULT_FALLBACK_MAX_LONG_SIDE px. */
