@@ -3,7 +3,7 @@
 #   make test-api-fuzz   checks not_a_server_error, status_code_conformance, content_type_conformance,
 #                        response_schema_conformance; examples, coverage, fuzzing and stateful (links)
 #                        phases; bounded by API_FUZZ_MAX_EXAMPLES per operation and API_FUZZ_MAX_SECONDS per
-#                        service (part of make test; about 3 minutes once the debug builds exist)
+#                        service (60 s each by default; part of make test: about 2.5 minutes once the debug builds exist)
 # The documents themselves are checked against the routers in each package's OpenAPIContractTests.
 API_FUZZ_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 API_FUZZ_VENV := $(API_FUZZ_ROOT)/.cache/api-fuzz-venv

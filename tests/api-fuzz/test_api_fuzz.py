@@ -13,7 +13,7 @@ import pytest
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 MAX_EXAMPLES = os.environ.get("API_FUZZ_MAX_EXAMPLES", "20")
-MAX_SECONDS = os.environ.get("API_FUZZ_MAX_SECONDS", "70")
+MAX_SECONDS = os.environ.get("API_FUZZ_MAX_SECONDS", "60")
 SEED = os.environ.get("API_FUZZ_SEED", "17")
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
