@@ -11,6 +11,7 @@ struct ImageAnnouncer: Sendable {
     let publisher: any ImagePublisher
     let queueIsTable: Bool
     let logger: Logger
+    private let recorder: QueuedAtRecorder
     private let publishFailures = Counter(label: "receiver_publish_failures_total")
 
     init(store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger) {
@@ -18,6 +19,7 @@ struct ImageAnnouncer: Sendable {
         self.publisher = publisher
         self.queueIsTable = queueIsTable
         self.logger = logger
+        self.recorder = QueuedAtRecorder(store: store, logger: logger)
     }
 
     /// One publish call (one NSQ `MPUB` for several ids), then one `queued_at` update.
@@ -42,14 +44,10 @@ struct ImageAnnouncer: Sendable {
         }
     }
 
-    /// After a successful publish (NSQ): `queued_at` so the sweeper leaves the rows alone.
+    /// After a successful publish (NSQ): `queued_at` so the sweeper leaves the rows alone. Concurrent
+    /// calls share one `UPDATE` (`QueuedAtRecorder`).
     func recordQueued(_ ids: [Int64]) async {
         guard !queueIsTable, !ids.isEmpty else { return }
-        do {
-            try await store.markQueued(ids)
-        } catch {
-            // Harmless: the sweeper may publish these again and the processor's claim makes that a no-op.
-            logger.warning("recording queued_at failed", metadata: ["ids": "\(ids.count)", "error": "\(error)"])
-        }
+        await recorder.record(ids)
     }
 }

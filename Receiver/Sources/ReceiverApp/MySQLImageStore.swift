@@ -45,58 +45,72 @@ public struct MySQLImageStore: ImageStore {
             """
     }
 
-    /// A batch in one transaction: rows that exist before are duplicates (failed ones are reset to pending
-    /// and count as queued), the rest are inserted with one multi-row INSERT IGNORE (a path inserted
-    /// concurrently by another request is ignored, not an error) and all ids are read back with one SELECT.
+    /// A batch in (usually) one round trip, no transaction: one multi-row `INSERT IGNORE ... RETURNING`
+    /// creates the new rows and names them with their ids (a path that exists, or that another request
+    /// inserts at the same moment, is ignored and not returned). Only when some paths already existed
+    /// does a `SELECT` read their ids, and a failed one is put back to pending on its own (rare: a user
+    /// re-posting a failed image). Each statement is atomic, so no transaction is needed.
+    ///
+    /// Statement shapes are bucketed (`PlaceholderBucket`): a batch of 37 paths is sent as 64 values, the
+    /// last path repeated (ignored as a duplicate), so each connection prepares a handful of statements
+    /// instead of one per batch size.
     private func storeBatch(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
         var unique: [String] = []
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted { unique.append(path) }
-        let placeholders = SQLPlaceholders.list(unique.count)
-        let parameters = unique.map { MySQLValue.string($0) }
-        let (queued, all) = try await pool.transaction { tx -> (Set<String>, [String: Int64]) in
-            let before = try await tx.query("SELECT path, status FROM images WHERE path IN (\(placeholders))", parameters)
-            var existing = Set<String>()
-            var failed: [String] = []
-            for row in before {
+        // person -1 is the sample's "no person" (its services read person into a non-null int).
+        let row = markQueued ? "(?, -1, 0, NOW(6))" : "(?, -1, 0)"
+        let columns = markQueued ? "(path, person, status, queued_at)" : "(path, person, status)"
+        let padded = PlaceholderBucket.padded(unique)
+        let inserted = try await pool.query(
+            "INSERT IGNORE INTO images \(columns) VALUES \(SQLPlaceholders.list(padded.count, each: row)) RETURNING id, path",
+            padded.map { .string($0) })
+        var ids: [String: Int64] = [:]
+        var queued = Set<String>()
+        for row in inserted {
+            let path = try row.decode("path", as: String.self)
+            ids[path] = try row.decode("id", as: Int64.self)
+            queued.insert(path)
+        }
+        let existing = unique.filter { ids[$0] == nil }
+        if !existing.isEmpty {
+            let lookup = PlaceholderBucket.padded(existing)
+            let rows = try await pool.query(
+                "SELECT id, path, status FROM images WHERE path IN (\(SQLPlaceholders.list(lookup.count)))",
+                lookup.map { .string($0) })
+            for row in rows {
                 let path = try row.decode("path", as: String.self)
-                existing.insert(path)
-                if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue { failed.append(path) }
+                let id = try row.decode("id", as: Int64.self)
+                ids[path] = id
+                if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue,
+                    try await resetFailed(id, markQueued: markQueued)
+                {
+                    queued.insert(path)
+                }
             }
-            let fresh = unique.filter { !existing.contains($0) }
-            if !fresh.isEmpty {
-                // person -1 is the sample's "no person" (its services read person into a non-null int).
-                let row = markQueued ? "(?, -1, 0, NOW(6))" : "(?, -1, 0)"
-                let columns = markQueued ? "(path, person, status, queued_at)" : "(path, person, status)"
-                let values = SQLPlaceholders.list(fresh.count, each: row)
-                try await tx.execute("INSERT IGNORE INTO images \(columns) VALUES \(values)", fresh.map { .string($0) })
-            }
-            if !failed.isEmpty {
-                try await tx.execute(
-                    """
-                    UPDATE images SET \(Self.retryFailed(queuedAt: markQueued ? "NOW(6)" : "NULL"))
-                    WHERE status = \(ImageStatus.failed.rawValue) AND path IN (\(SQLPlaceholders.list(failed.count)))
-                    """, failed.map { .string($0) })
-            }
-            let rows = try await tx.query("SELECT id, path FROM images WHERE path IN (\(placeholders))", parameters)
-            var all: [String: Int64] = [:]
-            for row in rows { all[try row.decode("path", as: String.self)] = try row.decode("id", as: Int64.self) }
-            return (Set(fresh).union(failed), all)
         }
         var reported = Set<String>()
         return try paths.map { path in
-            guard let id = all[path] else { throw MySQLError(kind: .usage, message: "stored path \(path) not found again") }
+            guard let id = ids[path] else { throw MySQLError(kind: .usage, message: "stored path \(path) not found again") }
             let first = reported.insert(path).inserted
             return StoredPath(path: path, id: id, queued: first && queued.contains(path))
         }
     }
 
+    /// Puts a failed row back to pending; false when it is no longer failed (someone else reset it).
+    private func resetFailed(_ id: Int64, markQueued: Bool) async throws -> Bool {
+        let result = try await pool.execute(
+            "UPDATE images SET \(Self.retryFailed(queuedAt: markQueued ? "NOW(6)" : "NULL")) WHERE id = ? AND status = \(ImageStatus.failed.rawValue)",
+            [.int(id)])
+        return result.affectedRows > 0
+    }
+
     public func markQueued(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        let placeholders = SQLPlaceholders.list(ids.count)
+        let padded = PlaceholderBucket.padded(ids)
         try await pool.execute(
-            "UPDATE images SET queued_at = NOW(6) WHERE queued_at IS NULL AND id IN (\(placeholders))",
-            ids.map { .int($0) })
+            "UPDATE images SET queued_at = NOW(6) WHERE queued_at IS NULL AND id IN (\(SQLPlaceholders.list(padded.count)))",
+            padded.map { .int($0) })
     }
 
     public func details(of id: Int64) async throws -> ImageDetails? {
