@@ -172,4 +172,37 @@ struct MigratorTests {
         }
         await pool.shutdown()
     }
+
+    @Test("migration 4: existing rows untouched, schema 3's and the sample's statements still work, a deleted group only ungroups its faces")
+    func peopleManagementMigration() async throws {
+        let pool = try await TestDatabase.shared.makeFreshDatabase(migrated: false, label: "people")
+        _ = try await Migrator(pool: pool).migrate(to: 3)
+        try await pool.execute("insert into person (name) values ('Hannibal')")
+        try await pool.execute("insert into person_images (image_name, person_id) values ('hannibal_1.jpg', 1)")
+        let image = try await pool.execute("INSERT INTO images (path, person, status) VALUES ('old.jpg', -1, 1)").lastInsertID
+        let insertFace = """
+            INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id, distance)
+            VALUES (?, ?, 1, 2, 3, 4, ?, NULL, NULL)
+            """
+        try await pool.execute(insertFace, [.int(Int64(image)), .int(0), .bytes([UInt8](repeating: 0, count: 512))])
+        #expect(try await Migrator(pool: pool).migrate().applied == Array(4...Schema.latestVersion))
+
+        // Old rows read as "not grouped" and "a known_people/ file".
+        #expect(try await pool.query("SELECT group_id FROM faces").first?["group_id"]?.isNull == true)
+        #expect(try await pool.query("SELECT source_face_id FROM person_images").first?["source_face_id"]?.isNull == true)
+        // Schema 3's processor statement (no group_id) and the sample's seed and lookups run unchanged.
+        try await pool.execute(insertFace, [.int(Int64(image)), .int(1), .bytes([UInt8](repeating: 0, count: 512))])
+        let sample = SampleClient(pool: pool)
+        _ = try await sample.scan(SampleContract.processorPersonOfKnownImage)
+        #expect(try await sample.frontendPage().count == 1)
+
+        // A group row deleted (named) leaves its faces ungrouped, never dangling.
+        let group = try await pool.execute(
+            "INSERT INTO face_groups (centroid, face_count) VALUES (?, 2)", [.bytes([UInt8](repeating: 0, count: 512))]).lastInsertID
+        try await pool.execute("UPDATE faces SET group_id = ?", [.int(Int64(group))])
+        await #expect(throws: MySQLError.self) { try await pool.execute("UPDATE faces SET group_id = 999") }  // no such group
+        try await pool.execute("DELETE FROM face_groups WHERE id = ?", [.int(Int64(group))])
+        #expect(try await pool.query("SELECT COUNT(*) AS n FROM faces WHERE group_id IS NULL").first?["n"]?.int == 2)
+        await pool.shutdown()
+    }
 }
