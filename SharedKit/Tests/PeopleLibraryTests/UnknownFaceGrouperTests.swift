@@ -103,4 +103,23 @@ struct UnknownFaceGrouperTests {
         #expect(try await f.grouper.backfill(batchSize: 100) == BackfillStep(scanned: 7, grouped: 0, passFinished: true))
         await f.pool.shutdown()
     }
+
+    @Test("while another replica holds the grouping lock past the timeout, grouping fails cleanly and leaves the face ungrouped")
+    func lockTimeout() async throws {
+        let f = try await PeopleFixture.make("grplock")
+        let grouper = MySQLUnknownFaceGrouper(pool: f.pool, settings: FaceGroupingSettings(lockTimeoutSeconds: 1))
+        let image = try await f.image("l.jpg")
+        let face = try await f.face(image: image, index: 0, SyntheticFaces.identity(4))
+        let holder = MySQLPool(configuration: f.pool.configuration)
+        try await holder.withConnection { held in
+            let lock = "face-groups:" + f.pool.configuration.database
+            #expect(try await held.query("SELECT GET_LOCK(?, 0) AS got", [.string(lock)]).first?["got"]?.int == 1)
+            await #expect(throws: GroupingError.lockTimeout(seconds: 1)) { try await grouper.group(faceIDs: [face]) }
+            _ = try await held.query("SELECT RELEASE_LOCK(?) AS r", [.string(lock)])
+        }
+        #expect(try await f.faceRow(face)?["group_id"]?.isNull == true)
+        #expect(try await grouper.group(faceIDs: [face]) == 1)  // the lock is free again
+        await holder.shutdown()
+        await f.pool.shutdown()
+    }
 }
