@@ -27,7 +27,8 @@ frontend_port=${FRONTEND_PORT:-8080}
 grpc_port=${GRPC_PORT:-50051}
 processor_admin_port=${PROCESSOR_ADMIN_PORT:-8081}
 fr_admin_port=${FR_ADMIN_PORT:-8082}
-mkdir -p "$logs" "$images" "$pids"
+# known_people/: FaceRecognition stores enrolled photos there (the frontend's upload) and does not create it.
+mkdir -p "$logs" "$images/known_people" "$pids"
 
 # kill -0 also succeeds on a zombie (nothing may reap orphans here), so check the process state.
 alive() {
