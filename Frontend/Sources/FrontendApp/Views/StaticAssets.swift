@@ -118,8 +118,9 @@ enum StaticAssets {
         .crop.square { border-radius:8px; width:64px; height:64px; box-shadow:none; }
         .person-face .crop.square { width:96px; height:96px; }
         .group-count { font-weight:600; }
-        .name-group { display:flex; gap:.3rem; }
-        .name-group input { width:9.5rem; }
+        .name-group { display:flex; gap:.3rem; width:100%; }
+        .name-group input { flex:1; min-width:0; }
+        .name-group button, .name-face button, .name-popover button { white-space:nowrap; }
         .person-face .where { color:var(--muted); font-size:.85rem; }
         .who a.count { color:var(--muted); font-size:.9rem; }
         .login label { display:inline-flex; gap:.5rem; align-items:center; }
