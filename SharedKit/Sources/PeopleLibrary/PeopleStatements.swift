@@ -53,13 +53,14 @@ struct PeopleStatements {
         ).lastInsertID
         try await tx.execute(
             """
-            INSERT INTO faces (person_image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO faces (person_image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id,
+                descriptor_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .int(Int64(entryID)), .int(Int64(face.faceIndex)), .int(Int64(face.box.left)), .int(Int64(face.box.top)),
                 .int(Int64(face.box.right)), .int(Int64(face.box.bottom)), .bytes(DescriptorMath.encode(descriptor)),
-                .int(personID),
+                .int(personID), MySQLValue(face.descriptorVersion),
             ])
     }
 

@@ -11,11 +11,13 @@ struct ProbeFaceRow: Sendable {
     var personID: Int64?
     var groupID: Int64?
     var imagePath: String
+    /// Which pipeline computed the descriptor (schema 5; NULL means 1): a gallery copy keeps it.
+    var descriptorVersion: Int64?
 
     /// Columns to select, with `faces f JOIN images i`.
     static let columns = """
         f.id, f.image_id, f.face_index, f.box_left, f.box_top, f.box_right, f.box_bottom, f.descriptor,
-        f.person_id, f.group_id, i.path
+        f.person_id, f.group_id, i.path, f.descriptor_version
         """
 
     init(_ row: MySQLRow) throws {
@@ -29,6 +31,7 @@ struct ProbeFaceRow: Sendable {
         personID = row["person_id"]?.int
         groupID = row["group_id"]?.int
         imagePath = try row.decode("path")
+        descriptorVersion = row["descriptor_version"]?.int
     }
 
     /// `person_images.image_name` of a gallery entry made from this face: unique (paths are unique, face

@@ -42,16 +42,21 @@ struct PeopleFixture {
     }
 
     @discardableResult
-    func face(image: Int64, index: Int, _ descriptor: [Float], size: Int = 100, person: Int64? = nil, distance: Double? = nil) async throws -> Int64 {
+    func face(
+        image: Int64, index: Int, _ descriptor: [Float], size: Int = 100, person: Int64? = nil, distance: Double? = nil,
+        descriptorVersion: Int64? = nil
+    ) async throws -> Int64 {
         Int64(
             try await pool.execute(
                 """
-                INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id, distance)
-                VALUES (?, ?, 10, 20, ?, ?, ?, ?, ?)
+                INSERT INTO faces (image_id, face_index, box_left, box_top, box_right, box_bottom, descriptor, person_id, distance,
+                    descriptor_version)
+                VALUES (?, ?, 10, 20, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .int(image), .int(Int64(index)), .int(Int64(10 + size)), .int(Int64(20 + size)),
                     .bytes(DescriptorMath.encode(descriptor)), MySQLValue(person), MySQLValue(distance),
+                    MySQLValue(descriptorVersion),
                 ]
             ).lastInsertID)
     }

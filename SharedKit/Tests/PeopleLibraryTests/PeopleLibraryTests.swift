@@ -22,7 +22,7 @@ struct PeopleLibraryTests {
         let c = try await f.image("trip/c.jpg")
         let d = try await f.image("trip/d.jpg")
         let scene = Scene(
-            named: try await f.face(image: a, index: 0, SyntheticFaces.photo(of: alice, seed: 1)), namedImage: a,
+            named: try await f.face(image: a, index: 0, SyntheticFaces.photo(of: alice, seed: 1), descriptorVersion: 2), namedImage: a,
             grouped: try await f.face(image: b, index: 0, SyntheticFaces.photo(of: alice, seed: 2)), groupedImage: b,
             small: try await f.face(image: c, index: 2, SyntheticFaces.photo(of: alice, seed: 3), size: 30), smallImage: c,
             stranger: try await f.face(image: d, index: 0, SyntheticFaces.photo(of: SyntheticFaces.identity(2), seed: 4)),
@@ -55,10 +55,14 @@ struct PeopleLibraryTests {
         #expect(entry["image_name"]?.string == "trip/a.jpg#face0")
         #expect(entry["person_id"]?.int == outcome.personID)
         let copied = try await f.pool.query(
-            "SELECT g.descriptor = p.descriptor AS same, g.person_id FROM faces g, faces p WHERE g.person_image_id = ? AND p.id = ?",
+            """
+            SELECT g.descriptor = p.descriptor AS same, g.descriptor_version <=> p.descriptor_version AS same_version
+            FROM faces g, faces p WHERE g.person_image_id = ? AND p.id = ?
+            """,
             [entry["id"]!, .int(s.named)])
         #expect(copied.count == 1)
         #expect(copied.first?["same"]?.int == 1)
+        #expect(copied.first?["same_version"]?.int == 1)  // the copy keeps which pipeline computed it
         // The sample processor's lookup of FaceRecognition's v1 answer finds the person.
         let v1 = try await f.pool.query(SampleContract.processorPersonOfKnownImage.sql, [.string("trip/a.jpg#face0")])
         #expect(v1.first?["id"]?.int == outcome.personID)
