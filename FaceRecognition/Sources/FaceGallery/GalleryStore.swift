@@ -71,6 +71,11 @@ public actor GalleryStore {
             }
             let modified = Self.modificationDate(path)
             if let stored = facesByPhoto[photo.id], !stored.isEmpty {
+                // Computed by another descriptor pipeline (schema 5): not comparable with this one's probes.
+                if stored.contains(where: { $0.descriptorVersion != analyzer.descriptorVersion }) {
+                    toCompute.append((photo, path, modified))
+                    continue
+                }
                 let storedAt = stored.map(\.createdAt).min() ?? .distantPast
                 if let modified, modified > storedAt.addingTimeInterval(1), computedFrom[photo.id] != modified {
                     toCompute.append((photo, path, modified))  // file replaced since its face was stored
@@ -180,6 +185,7 @@ public actor GalleryStore {
         do {
             let descriptorBytes = face.descriptor.littleEndianBytes
             let box = face.box
+            let descriptorVersion = analyzer.descriptorVersion
             let rows = try await pool.transaction { connection -> (Int64, Bool, Int64, Int64) in
                 let existing = try await connection.query(
                     "SELECT id FROM person WHERE name = ? FOR UPDATE", [.string(personName)])
@@ -203,12 +209,13 @@ public actor GalleryStore {
                     try await connection.execute(
                         """
                         INSERT INTO faces (person_image_id, face_index, box_left, box_top, box_right, box_bottom,
-                            descriptor, person_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            descriptor, person_id, descriptor_version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             .int(personImageID), .int(Int64(faceIndex)), .int(Int64(box.left)), .int(Int64(box.top)),
                             .int(Int64(box.right)), .int(Int64(box.bottom)), .bytes(descriptorBytes), .int(personID),
+                            .int(Int64(descriptorVersion)),
                         ]
                     ).lastInsertID)
                 return (personID, created, personImageID, faceID)
@@ -308,10 +315,15 @@ public actor GalleryStore {
     /// Gallery face rows without their descriptors (those are read only for faces the index lacks).
     private func galleryFaceRows() async throws -> [GalleryFaceRow] {
         let rows = try await pool.query(
-            "SELECT id, person_image_id, created_at FROM faces WHERE person_image_id IS NOT NULL ORDER BY id")
+            """
+            SELECT id, person_image_id, created_at, COALESCE(descriptor_version, 1) AS descriptor_version
+            FROM faces WHERE person_image_id IS NOT NULL ORDER BY id
+            """)
         return rows.compactMap { row in
             guard let id = row["id"]?.int, let personImageID = row["person_image_id"]?.int else { return nil }
-            return GalleryFaceRow(id: id, personImageID: personImageID, createdAt: row["created_at"]?.date ?? .distantPast)
+            return GalleryFaceRow(
+                id: id, personImageID: personImageID, createdAt: row["created_at"]?.date ?? .distantPast,
+                descriptorVersion: Int(row["descriptor_version"]?.int ?? 1))
         }
     }
 
@@ -396,23 +408,25 @@ public actor GalleryStore {
     private func store(_ face: DetectedFace, faceIndex: Int, of photo: KnownPhoto) async throws -> GalleryFaceRow {
         let box = face.box
         let bytes = face.descriptor.littleEndianBytes
+        let version = analyzer.descriptorVersion
         let id = try await pool.transaction { connection -> Int64 in
             _ = try await connection.execute("DELETE FROM faces WHERE person_image_id = ?", [.int(photo.id)])
             return Int64(
                 try await connection.execute(
                     """
                     INSERT INTO faces (person_image_id, face_index, box_left, box_top, box_right, box_bottom,
-                        descriptor, person_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        descriptor, person_id, descriptor_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
                         .int(photo.id), .int(Int64(faceIndex)), .int(Int64(box.left)), .int(Int64(box.top)),
                         .int(Int64(box.right)), .int(Int64(box.bottom)), .bytes(bytes), .int(photo.personID),
+                        .int(Int64(version)),
                     ]
                 ).lastInsertID)
         }
         logger.info("stored gallery descriptor", metadata: photo.metadata.merging(["face_id": "\(id)"]) { $1 })
-        return GalleryFaceRow(id: id, personImageID: photo.id, createdAt: Date())
+        return GalleryFaceRow(id: id, personImageID: photo.id, createdAt: Date(), descriptorVersion: version)
     }
 
     // MARK: - Helpers
@@ -468,4 +482,6 @@ struct GalleryFaceRow: Sendable {
     var id: Int64
     var personImageID: Int64
     var createdAt: Date
+    /// `faces.descriptor_version` (NULL, written before schema 5, is 1).
+    var descriptorVersion: Int
 }
