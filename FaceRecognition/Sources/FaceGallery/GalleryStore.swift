@@ -176,6 +176,9 @@ public actor GalleryStore {
         let imageName = "\(KnownPhotoName.slug(personName))_\(UUID().uuidString.prefix(8).lowercased()).\(KnownPhotoName.fileExtension(of: photo))"
         let path = configuration.knownPeopleDirectory + "/" + imageName
         do {
+            // A fresh image volume has no known-people folder yet: the first enrollment makes it.
+            try FileManager.default.createDirectory(
+                atPath: configuration.knownPeopleDirectory, withIntermediateDirectories: true)
             // Atomic: the periodic sync never sees a half-written photo. The UUID in the name avoids clashes.
             try Data(photo).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

@@ -111,6 +111,19 @@ struct GalleryStoreTests {
         #expect(await store.descriptorsComputed == 3)
     }
 
+    @Test func enrollMakesTheKnownPeopleFolderOnAFreshVolume() async throws {
+        let (pool, directory) = try await Self.seededGallery()
+        defer { Task { await pool.shutdown() } }
+        let missing = directory + "/not-there-yet/known_people"
+        let store = GalleryStore(
+            pool: pool, analyzer: try await Fixtures.engine(), index: GalleryIndex(),
+            configuration: GalleryStoreConfiguration(knownPeopleDirectory: missing))
+        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.photos + "/obama2.jpg")))
+        let enrollment = try await store.enroll(personName: "Barack Obama", photo: photo)
+        #expect(enrollment.facesEnrolled == 1)
+        #expect(FileManager.default.fileExists(atPath: missing + "/" + enrollment.imageName))
+    }
+
     @Test func enrollListAndRemove() async throws {
         let (pool, directory) = try await Self.seededGallery()
         defer { Task { await pool.shutdown() } }
