@@ -130,7 +130,7 @@ public struct MySQLPeopleLibrary: PeopleLibrary {
             }
             let moved = try await tx.execute(
                 "UPDATE faces SET person_id = ? WHERE person_id = ? AND image_id IS NOT NULL", [.int(target), .int(source)])
-            try await tx.execute(
+            let movedGallery = try await tx.execute(
                 "UPDATE faces SET person_id = ? WHERE person_id = ? AND person_image_id IS NOT NULL", [.int(target), .int(source)])
             try await tx.execute("UPDATE person_images SET person_id = ? WHERE person_id = ?", [.int(target), .int(source)])
             let images = try await tx.query("SELECT id FROM images WHERE person = ? ORDER BY id FOR UPDATE", [.int(source)])
@@ -138,7 +138,7 @@ public struct MySQLPeopleLibrary: PeopleLibrary {
             try await tx.execute("UPDATE images SET person = ? WHERE person = ?", [.int(target), .int(source)])
             try await tx.execute("DELETE FROM person WHERE id = ?", [.int(source)])
             return NamingOutcome(
-                personID: target, personName: names[target] ?? "", personCreated: false, facesNamed: Int(moved.affectedRows),
+                personID: target, personName: names[target] ?? "", personCreated: false, facesNamed: Int(moved.affectedRows + movedGallery.affectedRows),
                 facesRematched: 0, imagesUpdated: images)
         }
         logger.info(

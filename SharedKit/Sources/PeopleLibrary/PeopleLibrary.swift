@@ -13,7 +13,7 @@ public struct NamingOutcome: Sendable, Hashable, Codable {
     public var personName: String
     public var personCreated: Bool
     /// Faces given this person by the operation itself (the named face, the group's faces, the merged
-    /// person's probe faces).
+    /// person's probe and gallery faces).
     public var facesNamed: Int
     /// Other unknown faces that now match the person (distance at most `PeopleLibrarySettings.matchDistance`).
     public var facesRematched: Int
