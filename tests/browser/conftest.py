@@ -4,8 +4,7 @@ Selenium through Debian's chromedriver (nothing is downloaded)."""
 import json
 import os
 import shutil
-import socket
-import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -14,41 +13,15 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-ROOT = Path(__file__).resolve().parents[2]
-PHOTOS = ROOT / ".cache" / "photos"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from run_stack import PHOTOS, ROOT, RunStack, run_env  # noqa: E402
+
 SCREENSHOTS = ROOT / ".build-logs" / "screenshots"
 TOKEN = "browser-suite-token"
 MAX_UPLOAD_BYTES = 1 << 20
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Pipeline:
-    def __init__(self, run_dir: Path, env: dict):
-        self.run_dir = run_dir
-        self.env = env
-        self.images = run_dir / "images"
-        self.receiver = f"http://127.0.0.1:{env['RECEIVER_PORT']}"
-        self.frontend = f"http://127.0.0.1:{env['FRONTEND_PORT']}"
-
-    def script(self, *args, timeout=1800):
-        subprocess.run([str(ROOT / "scripts" / "run.sh"), *args], env=self.env, check=True, timeout=timeout)
-
-    def sql(self, query: str) -> list[list[str]]:
-        out = subprocess.run(
-            ["mariadb", "--no-defaults", f"--socket={self.run_dir / 'mariadb' / 'mysqld.sock'}", "-uroot", "kube",
-             "-N", "-B", "-e", query],
-            check=True, capture_output=True, text=True, timeout=60).stdout
-        return [line.split("\t") for line in out.splitlines() if line]
-
-    def scalar(self, query: str):
-        rows = self.sql(query)
-        return rows[0][0] if rows else None
-
+class Pipeline(RunStack):
     def post_photos(self, names: list[str]) -> dict[str, int]:
         """Copies the photos under samples/ and posts them through the receiver; name -> image id."""
         (self.images / "samples").mkdir(parents=True, exist_ok=True)
@@ -87,25 +60,15 @@ def pipeline():
     if not (PHOTOS / "obama2.jpg").exists():
         pytest.fail("test photos missing: run scripts/fetch-test-data.sh (make test does)")
     run_dir = Path(os.environ.get("BROWSER_RUN_DIR", ROOT / ".cache" / "browser-run"))
-    if run_dir.exists():
-        subprocess.run([str(ROOT / "scripts" / "run.sh"), "stop"], env={**os.environ, "RUN_DIR": str(run_dir)},
-                       timeout=120)
-        shutil.rmtree(run_dir)
-    env = {
-        **os.environ,
-        "RUN_DIR": str(run_dir),
-        "RECEIVER_PORT": str(free_port()),
-        "FRONTEND_PORT": str(free_port()),
-        "GRPC_PORT": str(free_port()),
-        "PROCESSOR_ADMIN_PORT": str(free_port()),
-        "FR_ADMIN_PORT": str(free_port()),
-        "QUEUE": "mysql",
-        "SEED": "0",  # nobody known: the Obama photos form an unnamed group
-        "FRONTEND_API_TOKEN": TOKEN,
-        "MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
-        "SWEEP_INTERVAL_SECONDS": "1",
-        "LOG_LEVEL": "info",
-    }
+    env = run_env(
+        run_dir,
+        QUEUE="mysql",
+        SEED="0",  # nobody known: the Obama photos form an unnamed group
+        FRONTEND_API_TOKEN=TOKEN,
+        MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
+        SWEEP_INTERVAL_SECONDS="1",
+        LOG_LEVEL="info",
+    )
     p = Pipeline(run_dir, env)
     p.script("start")
     try:

@@ -2,8 +2,8 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -11,38 +11,18 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PHOTOS = ROOT / ".cache" / "photos"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from run_stack import PHOTOS, ROOT, RunStack, free_port, run_env  # noqa: E402,F401 (PHOTOS, ROOT, free_port: for the tests)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Stack:
+class Stack(RunStack):
     def __init__(self, run_dir: Path, env: dict):
-        self.run_dir = run_dir
-        self.env = env
+        super().__init__(run_dir, env)
         self.queue = env.get("QUEUE", "mysql")
-        self.images = run_dir / "images"
-        self.receiver = f"http://127.0.0.1:{env['RECEIVER_PORT']}"
-        self.frontend = f"http://127.0.0.1:{env['FRONTEND_PORT']}"
-
-    def script(self, *args, timeout=1800):
-        subprocess.run([str(ROOT / "scripts" / "run.sh"), *args], env=self.env, check=True, timeout=timeout)
 
     def nsq(self, *args):
         """A fault on the NSQ daemons run.sh started (kill/restart NODE, kill-lookupd, restart-lookupd)."""
         self.script("nsq", *args, timeout=120)
-
-    def sql(self, query: str) -> list[list[str]]:
-        out = subprocess.run(
-            ["mariadb", "--no-defaults", f"--socket={self.run_dir / 'mariadb' / 'mysqld.sock'}", "-uroot", "kube",
-             "-N", "-B", "-e", query],
-            check=True, capture_output=True, text=True, timeout=60).stdout
-        return [line.split("\t") for line in out.splitlines() if line]
 
     def http(self, method: str, url: str, body=None, content_type="application/json", timeout=30):
         data = None
@@ -94,31 +74,21 @@ def stack(request):
         if found.returncode != 0:
             pytest.fail(found.stderr)
     run_dir = Path(os.environ.get("E2E_RUN_DIR", ROOT / ".cache" / "e2e-run")) / queue
-    if run_dir.exists():
-        subprocess.run([str(ROOT / "scripts" / "run.sh"), "stop"], env={**os.environ, "RUN_DIR": str(run_dir)},
-                       timeout=120)
-        shutil.rmtree(run_dir)
-    env = {
-        **os.environ,
-        "RUN_DIR": str(run_dir),
-        "RECEIVER_PORT": str(free_port()),
-        "FRONTEND_PORT": str(free_port()),
-        "GRPC_PORT": str(free_port()),
-        "PROCESSOR_ADMIN_PORT": str(free_port()),
-        "FR_ADMIN_PORT": str(free_port()),
-        "SEED_POST": "0",
-        "QUEUE": queue,
+    env = run_env(
+        run_dir,
+        SEED_POST="0",
+        QUEUE=queue,
         # NSQ: re-announce what a crashed or unreachable nsqd lost within seconds (the service defaults are
         # 10 s and 30 s; run.sh starts nsqd with --mem-queue-size=0, as the manifests).
-        "UNQUEUED_GRACE_SECONDS": "2",
-        "REQUEUE_AFTER_SECONDS": "5",
+        UNQUEUED_GRACE_SECONDS="2",
+        REQUEUE_AFTER_SECONDS="5",
         # Small retry budget so a corrupt photo fails for good within the test.
-        "MAX_ATTEMPTS": "2",
-        "RETRY_BASE_SECONDS": "0.5",
-        "BREAKER_COOLDOWN_SECONDS": "1",
-        "SWEEP_INTERVAL_SECONDS": "1",
-        "LOG_LEVEL": "info",
-    }
+        MAX_ATTEMPTS="2",
+        RETRY_BASE_SECONDS="0.5",
+        BREAKER_COOLDOWN_SECONDS="1",
+        SWEEP_INTERVAL_SECONDS="1",
+        LOG_LEVEL="info",
+    )
     s = Stack(run_dir, env)
     s.script("start")
     try:
