@@ -5,16 +5,7 @@ import Models
 public enum DescriptorMath {
     public static func distance(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)
-        var sum: Float = 0
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                for i in 0..<a.count {
-                    let d = a[i] - b[i]
-                    sum += d * d
-                }
-            }
-        }
-        return sum.squareRoot()
+        return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in squaredDistance(a, b) } }.squareRoot()
     }
 
     /// Squared distance, for comparisons (no square root per candidate).
@@ -61,18 +52,7 @@ public enum DescriptorMath {
     /// `checkFinite: false` skips the finiteness scan where a NaN or infinity cannot do harm (a
     /// comparison with a threshold is simply false for NaN, and infinity is never below one).
     public static func decode(_ bytes: [UInt8]?, checkFinite: Bool = true) -> [Float]? {
-        guard let bytes, bytes.count == FaceDescriptor.dimension * 4 else { return nil }
-        let values: [Float]
-        #if _endian(little)
-            // One copy instead of assembling every float from four bytes (many thousands per rematch).
-            values = [Float](unsafeUninitializedCapacity: FaceDescriptor.dimension) { buffer, count in
-                bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
-                count = FaceDescriptor.dimension
-            }
-        #else
-            guard let descriptor = FaceDescriptor(littleEndianBytes: bytes) else { return nil }
-            values = descriptor.values
-        #endif
+        guard let bytes, let values = FaceDescriptor(littleEndianBytes: bytes)?.values else { return nil }
         return !checkFinite || values.allSatisfy(\.isFinite) ? values : nil
     }
 

@@ -44,8 +44,7 @@ struct PeopleAPIRoutes: Sendable {
         router.post("/api/faces/:id/name") { request, context in
             await write(request, context, what: "the face") {
                 let id = try IDParameter.parse(context.parameters.get("id"), what: "face")
-                let body = try await JSONBody.decode(NameBody.self, from: request, example: #"{"name": "Ada"} or {"person_id": 3}"#)
-                let choice = try PeopleWrites.choice(personID: body.personId.map(String.init), name: body.name)
+                let choice = try await Self.personChoice(request)
                 let outcome = try await writes.library().nameFace(faceID: id, as: choice)
                 context.logger.info("face named", metadata: ["face_id": "\(id)", "person_id": "\(outcome.personID)"])
                 return JSONResponse.make(outcome)
@@ -54,8 +53,7 @@ struct PeopleAPIRoutes: Sendable {
         router.post("/api/groups/:id/name") { request, context in
             await write(request, context, what: "the group") {
                 let id = try IDParameter.parse(context.parameters.get("id"), what: "group")
-                let body = try await JSONBody.decode(NameBody.self, from: request, example: #"{"name": "Ada"} or {"person_id": 3}"#)
-                let choice = try PeopleWrites.choice(personID: body.personId.map(String.init), name: body.name)
+                let choice = try await Self.personChoice(request)
                 let outcome = try await writes.library().nameGroup(groupID: id, as: choice)
                 context.logger.info("group named", metadata: ["group_id": "\(id)", "person_id": "\(outcome.personID)"])
                 return JSONResponse.make(outcome)
@@ -104,6 +102,12 @@ struct PeopleAPIRoutes: Sendable {
                 return JSONResponse.make(APIModels.PersonDeleted(id: id, facesUnknown: unknown))
             }
         }
+    }
+
+    /// The person a naming request means: `{"name": ...}` (created if new) or `{"person_id": ...}`.
+    static func personChoice(_ request: Request) async throws -> PersonChoice {
+        let body = try await JSONBody.decode(NameBody.self, from: request, example: #"{"name": "Ada"} or {"person_id": 3}"#)
+        return try PeopleWrites.choice(personID: body.personId.map(String.init), name: body.name)
     }
 
     static func limit(_ text: String?, default fallback: Int, max: Int, min: Int = 1) throws(RequestError) -> Int {
