@@ -4,8 +4,8 @@
 #                   .build-logs/accuracy-bench.txt (per-photo faces in .build-logs/accuracy-photos.json)
 #   make accuracy ACCURACY_SERVER_ARGS="--cnn-fallback-max-side 0" ACCURACY_LABEL=hog-only
 #                   the same without the CNN fallback (HOG alone, the sample's pipeline)
-#   make accuracy ACCURACY_SERVER_ARGS="--mirror-average 1" ACCURACY_LABEL=mirror
-#                   descriptors averaged with the mirrored chip's (descriptor version 2; about +50 % CPU)
+#   make accuracy ACCURACY_SERVER_ARGS="--mirror-average 0" ACCURACY_LABEL=plain
+#                   the sample's plain descriptors (version 1) instead of the default mirror-averaged ones
 # FR_BINARY=path uses an already built server. ~5,000 photos: a few CPU-minutes.
 
 ACC_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)

@@ -54,10 +54,8 @@ minikube-load-images:
 	  minikube image load $(REGISTRY)/$$name:$(VERSION) || exit 1; done
 
 # Zero-downtime proof with real processes (about 30 s). Uses the release binaries when present, else
-# builds (incrementally) and uses the debug ones. Needs Debian haproxy, mariadb-server, mariadb-client.
+# the debug ones (scripts/build-debug.sh, incremental). Needs Debian haproxy, mariadb-server, mariadb-client.
 test-rolling: setup
-	@if [ ! -x $(K8S_ROOT)/Release/.build/release/receiver ]; then \
-	  (cd $(K8S_ROOT)/Receiver && swift build --product receiver) || exit 1; fi
-	@if [ ! -x $(K8S_ROOT)/Release/.build/release/migrate ]; then \
-	  (cd $(K8S_ROOT)/SharedKit && swift build --product migrate) || exit 1; fi
+	@if [ ! -x $(K8S_ROOT)/Release/.build/release/receiver ] || [ ! -x $(K8S_ROOT)/Release/.build/release/migrate ]; then \
+	  $(K8S_ROOT)/scripts/build-debug.sh receiver migrate || exit 1; fi
 	$(K8S_ROOT)/tests/rolling/run.sh

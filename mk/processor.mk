@@ -5,5 +5,5 @@ PROCESSOR_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 
 .PHONY: processor-test
 
-processor-test:
-	cd $(PROCESSOR_ROOT)/ImageProcessor && swift test
+processor-test: setup test-data
+	@PACKAGES=ImageProcessor $(PROCESSOR_ROOT)/scripts/test.sh

@@ -12,8 +12,8 @@ BENCH_TARGETS += receiver-bench
 
 .PHONY: receiver-test receiver-bench
 
-receiver-test:
-	cd $(RECEIVER_ROOT)/Receiver && swift test
+receiver-test: setup test-data
+	@PACKAGES=Receiver $(RECEIVER_ROOT)/scripts/test.sh
 
 receiver-bench:
 	@mkdir -p $(RECEIVER_ROOT)/.build-logs

@@ -38,10 +38,10 @@ alive() {
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# Release binaries come from `make release`'s one build root (Release/, shared dependencies compiled
-# once); debug binaries from each package's own build.
-bin() {  # bin PACKAGE PRODUCT
-  if [ "$build" = release ]; then echo "$root/Release/.build/release/$2"; else echo "$root/$1/.build/$build/$2"; fi
+# Release binaries come from `make release`'s one build root (Release/); debug binaries from the one
+# debug build folder of scripts/build-debug.sh (.build-debug). Either way shared dependencies compile once.
+bin() {  # bin PRODUCT
+  if [ "$build" = release ]; then echo "$root/Release/.build/release/$1"; else echo "$(scripts/build-debug.sh --bin-dir)/$1"; fi
 }
 
 swift_build() {  # swift_build DIR [swift build arguments...]
@@ -59,9 +59,9 @@ build_all() {
     done
     return
   fi
-  for p in SharedKit FaceRecognition ImageProcessor Receiver Frontend; do
-    say "building $p ($build; the first build takes a few minutes)"
-    swift_build "$p"
+  for product in migrate face-recognition image-processor receiver frontend; do
+    say "building $product (debug, in .build-debug; the first build takes a few minutes)"
+    scripts/build-debug.sh "$product"
   done
 }
 
@@ -75,7 +75,7 @@ db_env() {
 }
 
 ensure_database() {
-  "$(bin SharedKit migrate)" --wait-seconds 60 >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log"; exit 1; }
+  "$(bin migrate)" --wait-seconds 60 >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log"; exit 1; }
 }
 
 # QUEUE=nsq without NSQD/NSQLOOKUPD: our own nsqlookupd + nsqd on loopback (the seed's topology on one
@@ -106,15 +106,15 @@ start_service() {  # start_service NAME
   local cmd=()
   case "$name" in
     face-recognition)
-      cmd=("$(bin FaceRecognition face-recognition)" --grpc-address "127.0.0.1:$grpc_port" --admin-address "127.0.0.1:$fr_admin_port"
+      cmd=("$(bin face-recognition)" --grpc-address "127.0.0.1:$grpc_port" --admin-address "127.0.0.1:$fr_admin_port"
            --image-root "$images" --models-dir "$root/.cache/models") ;;
     image-processor)
-      cmd=("$(bin ImageProcessor image-processor)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$processor_admin_port") ;;
+      cmd=("$(bin image-processor)" --grpc-address "127.0.0.1:$grpc_port" --admin-port "$processor_admin_port") ;;
     receiver)
-      cmd=("$(bin Receiver receiver)" --port "$receiver_port" --image-root "$images") ;;
+      cmd=("$(bin receiver)" --port "$receiver_port" --image-root "$images") ;;
     frontend)
       # The frontend enrolls uploaded photos through FaceRecognition's v2 Enroll.
-      cmd=("$(bin Frontend frontend)" --port "$frontend_port" --image-root "$images" --face-recognition-address "127.0.0.1:$grpc_port") ;;
+      cmd=("$(bin frontend)" --port "$frontend_port" --image-root "$images" --face-recognition-address "127.0.0.1:$grpc_port") ;;
     *) echo "unknown service $name" >&2; return 1 ;;
   esac
   IMAGE_ROOT="$images" DRAIN_SECONDS="${DRAIN_SECONDS:-1}" nohup "${cmd[@]}" >>"$logs/$name.log" 2>&1 &

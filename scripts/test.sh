@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every package's Swift tests against one throwaway MariaDB server, then stops it.
+# All packages build in one folder (--scratch-path $DEBUG_BUILD_DIR, default .build-debug, as
+# scripts/build-debug.sh): the dependencies they share compile once, not once per package.
 # Prints one closing line "N passed, N failed" over all packages.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +9,7 @@ root=$(pwd)
 packages=${PACKAGES:-"SharedKit Receiver ImageProcessor FaceRecognition Frontend"}
 datadir="$root/.cache/test-mariadb"
 logdir="$root/.build-logs"
+scratch=${DEBUG_BUILD_DIR:-$root/.build-debug}
 mkdir -p "$logdir"
 rm -rf "$logdir/results"
 
@@ -23,8 +26,10 @@ for pkg in $packages; do
   if [ ! -f "$pkg/Package.swift" ]; then continue; fi
   echo "==> swift test in $pkg"
   start=$(date +%s)
-  (cd "$pkg" && swift test ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -aE --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test)' 
+  (cd "$pkg" && swift test --scratch-path "$scratch" ${SWIFT_TEST_FLAGS:-} 2>&1) | tee "$logdir/test-$pkg.log" | grep -aE --line-buffered '(✘|error:|Test run with|Executed [0-9]+ test)' 
   status=${PIPESTATUS[0]}
+  # swift test linked the package's service binary too: the other suites need not ask SwiftPM again.
+  scripts/build-debug.sh --linked-since "$start" "$pkg"
   log="$logdir/test-$pkg.log"
   # Swift Testing summary: "Test run with N tests in M suites passed/failed ..."; XCTest: "Executed N tests, with K failures".
   st_total=$(grep -aEo 'Test run with [0-9]+ test' "$log" | tail -1 | grep -aEo '[0-9]+' || echo 0)

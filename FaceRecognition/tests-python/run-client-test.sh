@@ -28,9 +28,9 @@ fi
 if [ -n "${FR_BINARY:-}" ]; then
   BIN=$FR_BINARY  # an already built binary (e.g. a release build)
 else
-  log "building face-recognition"
-  (cd "$FR" && swift build --product face-recognition)
-  BIN="$(cd "$FR" && swift build --show-bin-path)/face-recognition"
+  log "building face-recognition (debug, scripts/build-debug.sh)"
+  "$ROOT/scripts/build-debug.sh" face-recognition
+  BIN="$("$ROOT/scripts/build-debug.sh" --bin-dir)/face-recognition"
 fi
 
 mkdir -p "$WORK"

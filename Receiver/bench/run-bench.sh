@@ -45,9 +45,8 @@ if [ -n "${MIGRATE_BIN:-}" ]; then
 elif [ -x "$release_bin/migrate" ]; then
   migrate="$release_bin/migrate"
 else
-  migrate="$(cd "$root/SharedKit" && swift build --show-bin-path)/migrate"
-  # SharedKit's debug build is shared with other work: reuse its migrate when building it is not possible.
-  (cd "$root/SharedKit" && swift build --product migrate >/dev/null 2>&1) || [ -x "$migrate" ]
+  migrate="$("$root/scripts/build-debug.sh" --bin-dir)/migrate"
+  "$root/scripts/build-debug.sh" migrate
 fi
 
 datadir="$root/.cache/bench-mariadb"

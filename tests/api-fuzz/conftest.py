@@ -23,12 +23,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def binary(package: str, product: str) -> Path:
-    """The debug binary (API_FUZZ_<PACKAGE>_BUILD names another build folder, e.g. a private scratch path)."""
-    build = os.environ.get(f"API_FUZZ_{package.upper()}_BUILD", ".build")
-    path = ROOT / package / build / "debug" / product
+def binary(product: str) -> Path:
+    """The debug binary in DEBUG_BUILD_DIR (default .build-debug, scripts/build-debug.sh)."""
+    path = Path(os.environ.get("DEBUG_BUILD_DIR", ROOT / ".build-debug")) / "debug" / product
     if not path.exists():
-        pytest.fail(f"{path} missing: build it first (make test-api-fuzz does)")
+        pytest.fail(f"{path} missing: run `scripts/build-debug.sh {product}` (make test-api-fuzz does)")
     return path
 
 
@@ -74,12 +73,12 @@ class Stack:
             key, _, value = line.partition("=")
             self.env[key] = value
         env = {**os.environ, **self.env, "LOG_LEVEL": "info", "DRAIN_SECONDS": "0"}
-        subprocess.run([str(binary("Receiver", "migrate")), "--wait-seconds", "60"], check=True, env=env, timeout=120,
+        subprocess.run([str(binary("migrate")), "--wait-seconds", "60"], check=True, env=env, timeout=120,
                        stdout=subprocess.DEVNULL)
         self.seed()
-        self.launch("receiver", binary("Receiver", "receiver"), env, "--queue", "mysql", "--image-root", str(self.images))
+        self.launch("receiver", binary("receiver"), env, "--queue", "mysql", "--image-root", str(self.images))
         # No FaceRecognition: enrollment uploads reach a closed loopback port (the unit tests cover enrolling).
-        self.launch("frontend", binary("Frontend", "frontend"), env, "--image-root", str(self.images),
+        self.launch("frontend", binary("frontend"), env, "--image-root", str(self.images),
                     "--face-recognition-address", f"127.0.0.1:{free_port()}")
         for service in self.services.values():
             self.wait_ready(service)

@@ -27,14 +27,6 @@ WORK = Path(os.environ.get("COMPAT_WORK_DIR", ROOT / ".cache" / "compat"))
 # The sample's receiver listens on this port on all interfaces; it cannot be changed.
 KCS_RECEIVER_PORT = 8000
 KCS_BINARIES = ("kcs-receiver", "kcs-image-processor", "kcs-frontend")
-OURS = {  # product -> package
-    "migrate": "SharedKit",
-    "receiver": "Receiver",
-    "image-processor": "ImageProcessor",
-    "face-recognition": "FaceRecognition",
-}
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -61,10 +53,9 @@ def kcs_dir() -> Path:
 
 
 def our_binary(product: str) -> Path:
-    path = ROOT / OURS[product] / ".build" / "debug" / product
+    path = Path(os.environ.get("DEBUG_BUILD_DIR", ROOT / ".build-debug")) / "debug" / product
     if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} missing: run `swift build --product {product}` in {OURS[product]} "
-                    "(`make test-compat` does)")
+        pytest.fail(f"{path} missing: run `scripts/build-debug.sh {product}` (`make test-compat` does)")
     return path
 
 

@@ -11,10 +11,11 @@ pick() { # first existing executable of the candidates
   for candidate in "$@"; do [[ -x "$candidate" ]] && { echo "$candidate"; return; }; done
   echo "$1"
 }
-RECEIVER_BIN="${RECEIVER_BIN:-$(pick "$ROOT/Release/.build/release/receiver" "$ROOT/Receiver/.build/debug/receiver")}"
-MIGRATE_BIN="${MIGRATE_BIN:-$(pick "$ROOT/Release/.build/release/migrate" "$ROOT/SharedKit/.build/debug/migrate")}"
-[[ -x "$RECEIVER_BIN" ]] || { echo "[rolling] no receiver binary at $RECEIVER_BIN (build Receiver first)" >&2; exit 1; }
-[[ -x "$MIGRATE_BIN" ]] || { echo "[rolling] no migrate binary at $MIGRATE_BIN (build SharedKit first)" >&2; exit 1; }
+DEBUG_BIN="$("$ROOT/scripts/build-debug.sh" --bin-dir)"
+RECEIVER_BIN="${RECEIVER_BIN:-$(pick "$ROOT/Release/.build/release/receiver" "$DEBUG_BIN/receiver")}"
+MIGRATE_BIN="${MIGRATE_BIN:-$(pick "$ROOT/Release/.build/release/migrate" "$DEBUG_BIN/migrate")}"
+[[ -x "$RECEIVER_BIN" ]] || { echo "[rolling] no receiver binary at $RECEIVER_BIN (scripts/build-debug.sh receiver)" >&2; exit 1; }
+[[ -x "$MIGRATE_BIN" ]] || { echo "[rolling] no migrate binary at $MIGRATE_BIN (scripts/build-debug.sh migrate)" >&2; exit 1; }
 echo "[rolling] receiver: $RECEIVER_BIN" >&2
 echo "[rolling] migrate:  $MIGRATE_BIN" >&2
 
