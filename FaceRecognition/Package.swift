@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "FaceEngineTests",
             dependencies: [
-                "FaceEngine", .product(name: "Models", package: "SharedKit"),
+                "FaceEngine", "CFaceEngine", .product(name: "Models", package: "SharedKit"),
                 .product(name: "SharedTestSupport", package: "SharedKit"),
             ]
         ),

@@ -1,7 +1,9 @@
 // dlib network types and model loading shared by the engine worker and the raw benchmark.
 #pragma once
 
+#include "descriptor_resnet.hpp"
 #include "engine_internal.hpp"
+#include "hog_filtering.hpp"
 
 #include <dlib/dnn.h>
 #include <dlib/image_processing.h>
@@ -53,7 +55,11 @@ struct FaceModels {
     dlib::frontal_face_detector hog;
     std::unique_ptr<cnn_detector_net> cnn;
     dlib::shape_predictor landmarks;
-    descriptor_net descriptors;
+    // The descriptors the engine computes (the ResNet's forward pass from dlib's weights, faster).
+    DescriptorResNet descriptors;
+    // dlib's own network: freed once the forward pass above is checked against it, unless kept (the raw
+    // dlib benchmark runs it).
+    std::unique_ptr<descriptor_net> dlib_descriptors;
 };
 
 inline std::string model_path(const std::string& dir, const char* name) {
@@ -65,7 +71,31 @@ inline std::string model_path(const std::string& dir, const char* name) {
     return path;
 }
 
-inline void load_models(FaceModels& models, const char* models_dir, const fe_options& options) {
+// Probe chips for the load-time check: fixed, busy patterns (every pixel differs from its neighbours).
+inline std::vector<image_type> probe_chips() {
+    std::vector<image_type> chips(2, image_type(150, 150));
+    for (long r = 0; r < 150; ++r)
+        for (long c = 0; c < 150; ++c) {
+            const auto v = [&](long k) { return (unsigned char)((r * 7 + c * 13 + k * 50 + (r * c) % 31) % 256); };
+            chips[0](r, c) = dlib::rgb_pixel(v(0), v(1), v(2));
+            chips[1](r, 149 - c) = dlib::rgb_pixel(v(2), v(0), v(1));
+        }
+    return chips;
+}
+
+// Largest difference, over every component of the probe chips' descriptors, between the engine's
+// forward pass and dlib's.
+inline float descriptor_difference_from_dlib(const DescriptorResNet& ours, descriptor_net& dlib_net) {
+    const auto chips = probe_chips();
+    const auto a = ours(chips);
+    const auto b = dlib_net(chips);
+    float worst = 0;
+    for (size_t i = 0; i < chips.size(); ++i) worst = std::max(worst, float(dlib::max(dlib::abs(a[i] - b[i]))));
+    return worst;
+}
+
+inline void load_models(FaceModels& models, const char* models_dir, const fe_options& options,
+                        bool keep_dlib_descriptors = false) {
     if (!models_dir || !*models_dir) throw Failure{FE_ERR_MODELS, "no models directory given"};
     const std::string dir = models_dir;
     const fe_detector_kind kind = options.detector;
@@ -77,7 +107,8 @@ inline void load_models(FaceModels& models, const char* models_dir, const fe_opt
         models.detector_kind = kind;
         models.hog = dlib::get_frontal_face_detector();
         dlib::deserialize(landmarks) >> models.landmarks;
-        dlib::deserialize(resnet) >> models.descriptors;
+        models.dlib_descriptors = std::make_unique<descriptor_net>();
+        dlib::deserialize(resnet) >> *models.dlib_descriptors;
         if (needs_cnn) {
             models.cnn = std::make_unique<cnn_detector_net>();
             dlib::deserialize(mmod) >> *models.cnn;
@@ -85,6 +116,17 @@ inline void load_models(FaceModels& models, const char* models_dir, const fe_opt
     } catch (const dlib::serialization_error& e) {
         throw Failure{FE_ERR_MODELS, std::string("cannot load a model from ") + dir + ": " + e.what()};
     }
+    // Checked once per process: the AVX2 filtering must equal dlib's bit for bit (same boxes and scores).
+    static const bool filtering_matches = separable_filter_matches_dlib();
+    if (!filtering_matches)
+        throw Failure{FE_ERR_INTERNAL, "the AVX2 HOG filtering differs from dlib's on this CPU (hog_filtering.cpp)"};
+    models.descriptors.load(*models.dlib_descriptors);
+    // Off by more than float rounding means the forward pass and the model file disagree: refuse to start.
+    const float difference = descriptor_difference_from_dlib(models.descriptors, *models.dlib_descriptors);
+    if (!(difference < 1e-4f))
+        throw Failure{FE_ERR_MODELS, "the engine's descriptor network differs from dlib's by " +
+                                         std::to_string(difference) + " on the probe chips (model " + resnet + ")"};
+    if (!keep_dlib_descriptors) models.dlib_descriptors.reset();
 }
 
 struct Detection {

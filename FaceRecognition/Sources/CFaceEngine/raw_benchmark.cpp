@@ -1,5 +1,5 @@
 // The reference the benchmark compares the engine against: the same pipeline as a plain C++ loop over
-// dlib (dlib::load_image, detector, shape predictor, chips, ResNet) with nothing around it.
+// dlib (dlib::load_image, detector, shape predictor, chips, dlib's own ResNet) with nothing around it.
 #include "face_models.hpp"
 
 #include <dlib/image_io.h>
@@ -23,7 +23,7 @@ extern "C" fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_
         std::vector<std::unique_ptr<fe::FaceModels>> models(threads);
         for (auto& m : models) {
             m = std::make_unique<fe::FaceModels>();
-            fe::load_models(*m, models_dir, options);
+            fe::load_models(*m, models_dir, options, /*keep_dlib_descriptors=*/true);
         }
         std::atomic<int64_t> faces{0};
         std::mutex failure_lock;
@@ -47,7 +47,7 @@ extern "C" fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_
                                 dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, 150, 0.25), chips[k]);
                             }
                             if (!chips.empty()) {
-                                auto descriptors = m.descriptors(chips);
+                                auto descriptors = (*m.dlib_descriptors)(chips);
                                 faces += int64_t(descriptors.size());
                             }
                         }
@@ -64,5 +64,34 @@ extern "C" fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_
         out->seconds = std::chrono::duration<double>(end - start).count();
         out->images = int64_t(iterations) * count * threads;
         out->faces = faces.load();
+    });
+}
+
+extern "C" fe_status fe_descriptor_difference_from_dlib(const char* models_dir, const char* path, int32_t* faces,
+                                                         float* max_difference, fe_error* err) {
+    return fe::guarded(err, [&] {
+        if (!path || !faces || !max_difference) throw fe::Failure{FE_ERR_INVALID_ARGUMENT, "null argument"};
+        const fe_options options = fe_default_options();
+        fe::FaceModels m;
+        fe::load_models(m, models_dir, options, /*keep_dlib_descriptors=*/true);
+        fe::image_type image;
+        dlib::load_image(image, path);
+        fe::DetectionReport report;
+        const auto dets = fe::detect_faces(m, image, options, &report);
+        std::vector<fe::image_type> chips(2 * dets.size());
+        for (size_t k = 0; k < dets.size(); ++k) {
+            const auto shape = m.landmarks(image, dets[k].box);
+            dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, 150, 0.25), chips[k]);
+            dlib::flip_image_left_right(chips[k], chips[dets.size() + k]);
+        }
+        float worst = 0;
+        if (!chips.empty()) {
+            const auto ours = m.descriptors(chips);
+            const auto theirs = (*m.dlib_descriptors)(chips);
+            for (size_t k = 0; k < chips.size(); ++k)
+                worst = std::max(worst, float(dlib::max(dlib::abs(ours[k] - theirs[k]))));
+        }
+        *faces = int32_t(dets.size());
+        *max_difference = worst;
     });
 }

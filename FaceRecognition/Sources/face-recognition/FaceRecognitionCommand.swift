@@ -45,7 +45,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("mirror-average"),
-        help: "1 = each descriptor is the mean of the face chip's and its mirror image's (a second ResNet pass per face, descriptor version 2; stored gallery faces of another version are recomputed). Env: MIRROR_AVERAGE. Default: 0")
+        help: "1 = each descriptor is the mean of the face chip's and its mirror image's (descriptor version 2, LFW View 1 DevTest 99.10 % vs 98.50 %); 0 = the sample's plain descriptors (version 1). Stored gallery faces of the other version are recomputed. Env: MIRROR_AVERAGE. Default: 1")
     var mirrorAverage: String?
 
     @Option(name: .customLong("gallery-refresh-seconds"), help: "How often to pick up gallery changes from MySQL (0 = never). Env: GALLERY_REFRESH_SECONDS. Default: 30")
@@ -90,7 +90,7 @@ struct FaceRecognitionCommand: AsyncParsableCommand {
         let fallbackSide = try reader.int(
             cnnFallbackMaxSide, "cnn-fallback-max-side", env: ["CNN_FALLBACK_MAX_SIDE"],
             default: DetectorFallback.defaultMaxLongSide, range: 0...20_000)
-        let mirror = try reader.int(mirrorAverage, "mirror-average", env: ["MIRROR_AVERAGE"], default: 0, range: 0...1)
+        let mirror = try reader.int(mirrorAverage, "mirror-average", env: ["MIRROR_AVERAGE"], default: 1, range: 0...1)
         let refresh = try reader.double(
             galleryRefreshSeconds, "gallery-refresh-seconds", env: ["GALLERY_REFRESH_SECONDS"], default: 30, range: 0...86_400)
         let maxBytes = try reader.int(maxImageBytes, "max-image-bytes", env: ["MAX_IMAGE_BYTES"], default: 32 << 20, range: 1024...(1 << 30))

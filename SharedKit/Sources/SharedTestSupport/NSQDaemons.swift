@@ -87,6 +87,12 @@ public final class NSQDaemons: @unchecked Sendable {
         try await waitForPing(nodes[node].httpAddress, process: process, log: "\(data).log")
     }
 
+    /// SIGSTOP nsqd `node`: it keeps its connections but answers nothing (a stalled broker) until `resume`.
+    public func pause(node: Int) { deliver(lock.withLock { nsqdProcesses[node] }, SIGSTOP) }
+
+    /// SIGCONT nsqd `node` after `pause`.
+    public func resume(node: Int) { deliver(lock.withLock { nsqdProcesses[node] }, SIGCONT) }
+
     public func killLookupd() { signal(lock.withLock { lookupdProcess }, SIGKILL) }
 
     public func restartLookupd() async throws {
@@ -102,7 +108,10 @@ public final class NSQDaemons: @unchecked Sendable {
     /// Stops every daemon and removes the folder.
     public func shutdown() {
         let all = lock.withLock { nsqdProcesses + [lookupdProcess] }
-        for process in all { signal(process, SIGTERM) }
+        for process in all {
+            deliver(process, SIGCONT)  // a paused nsqd handles SIGTERM only once it runs again
+            signal(process, SIGTERM)
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -219,6 +228,13 @@ public final class NSQDaemons: @unchecked Sendable {
         throw TestSupportError("\(address)/ping did not answer within 20 s; see \(log)")
     }
 
+    /// Sends a signal that does not end the process (no wait).
+    private func deliver(_ process: Process?, _ signal: Int32) {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
+    /// Sends a signal that ends the process and waits for it.
     private func signal(_ process: Process?, _ signal: Int32) {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, signal)

@@ -150,6 +150,13 @@ fe_status fe_raw_pipeline_benchmark(const char* models_dir, const fe_options* op
                                     int32_t count, int32_t iterations, int32_t threads, fe_raw_benchmark* out,
                                     fe_error* err);
 
+/* How far the engine's descriptor network (its own forward pass from dlib's weights) is from dlib's network
+ * on the faces of one photo: both run on the same face chips (and their mirror images), decoded and found as
+ * the raw benchmark does. *faces receives the number of faces, *max_difference the largest difference of
+ * any descriptor component. For tests and benchmarks; the service checks a probe at every model load. */
+fe_status fe_descriptor_difference_from_dlib(const char* models_dir, const char* path, int32_t* faces,
+                                             float* max_difference, fe_error* err);
+
 #ifdef __cplusplus
 }
 #endif
