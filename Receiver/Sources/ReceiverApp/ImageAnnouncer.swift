@@ -2,52 +2,44 @@ import ImageQueue
 import Logging
 import Metrics
 
-/// Announces committed rows on the queue and, for NSQ, records that they were announced.
+/// Announces committed rows on the queue.
 ///
-/// A failed publish loses nothing: the rows stay pending with `queued_at` NULL and the ImageProcessor's
-/// sweeper publishes them later. With the MySQL queue the committed row is the queue entry already.
+/// The rows were stored with `queued_at` set. A failed publish loses nothing: `queued_at` goes back to
+/// NULL and the ImageProcessor's sweeper publishes the rows after its grace period (if even that update
+/// fails, after its requeue age). With the MySQL queue the committed row is the queue entry already and
+/// the publisher does nothing.
 struct ImageAnnouncer: Sendable {
     let store: any ImageStore
     let publisher: any ImagePublisher
-    let queueIsTable: Bool
     let logger: Logger
-    private let recorder: QueuedAtRecorder
     private let publishFailures = Counter(label: "receiver_publish_failures_total")
 
-    init(store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger) {
+    init(store: any ImageStore, publisher: any ImagePublisher, logger: Logger) {
         self.store = store
         self.publisher = publisher
-        self.queueIsTable = queueIsTable
         self.logger = logger
-        self.recorder = QueuedAtRecorder(store: store, logger: logger)
     }
 
-    /// One publish call (one NSQ `MPUB` for several ids), then one `queued_at` update.
+    /// One publish call (one NSQ `MPUB` for several ids); on failure (logged, counted) the rows are handed
+    /// to the sweeper.
     func announce(_ ids: [Int64]) async {
-        if await publish(ids) { await recordQueued(ids) }
-    }
-
-    /// One publish call; false (logged, counted) when the queue refused: the rows stay for the sweeper.
-    func publish(_ ids: [Int64]) async -> Bool {
-        guard !ids.isEmpty else { return false }
+        guard !ids.isEmpty else { return }
         do {
             try await publisher.publish(ids)
-            return true
         } catch {
             publishFailures.increment()
             var logger = logger
             if ids.count == 1 { logger[metadataKey: "image_id"] = "\(ids[0])" }
             logger.warning(
                 "publishing failed; the rows stay pending and the sweeper will publish them",
-                metadata: ["ids": "\(ids.count)", "error": "\(error)"])
-            return false
+                metadata: ["ids": "\(ids.count)", "first_id": "\(ids[0])", "error": "\(error)"])
+            do {
+                try await store.clearQueued(ids)
+            } catch {
+                logger.warning(
+                    "clearing queued_at failed; the sweeper will re-announce the rows after its requeue age",
+                    metadata: ["ids": "\(ids.count)", "first_id": "\(ids[0])", "error": "\(error)"])
+            }
         }
-    }
-
-    /// After a successful publish (NSQ): `queued_at` so the sweeper leaves the rows alone. Concurrent
-    /// calls share one `UPDATE` (`QueuedAtRecorder`).
-    func recordQueued(_ ids: [Int64]) async {
-        guard !queueIsTable, !ids.isEmpty else { return }
-        await recorder.record(ids)
     }
 }

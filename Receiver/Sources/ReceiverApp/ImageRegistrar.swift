@@ -5,15 +5,13 @@ import Metrics
 
 /// Validates paths, stores them and announces the new ids: the Receiver's core, independent of HTTP.
 ///
-/// Order matters for "nothing lost": the rows are committed before anything is published. When the queue
-/// marks rows itself (the MySQL queue) `queued_at` is set in the insert; otherwise (NSQ) only after a
-/// successful publish, so a failed publish leaves the row pending with `queued_at` NULL and the
-/// ImageProcessor's sweeper publishes it later.
-/// Concurrent single-path requests can share one store, one publish and one update (`ImageRegistrationBatcher`).
+/// Order matters for "nothing lost": the rows are committed (with `queued_at`) before anything is published;
+/// a failed publish hands them to the ImageProcessor's sweeper (`ImageAnnouncer`). Concurrent single-path
+/// requests share one store and one publish (`ImageRegistrationBatcher`), answered once committed; the batch
+/// endpoint and uncoalesced requests are answered after their publish.
 public struct ImageRegistrar: Sendable {
     let store: any ImageStore
     let announcer: ImageAnnouncer
-    let queueIsTable: Bool
     let logger: Logger
     /// Empty when coalescing is off (`maxCoalescedRequests` 1): each single path is stored on its own.
     /// Otherwise one batcher per lane; a path always goes to the same lane, so the same path is never
@@ -24,25 +22,27 @@ public struct ImageRegistrar: Sendable {
     private let rejectedCounter = Counter(label: "receiver_images_total", dimensions: [("status", "rejected")])
 
     /// - Parameters:
-    ///   - queueIsTable: true for the MySQL queue, where the committed row is the queue entry.
-    ///   - maxCoalescedRequests: most concurrent single-path requests stored, published and marked
-    ///     together (group commit); 1 turns coalescing off.
+    ///   - maxCoalescedRequests: most concurrent single-path requests stored and published together
+    ///     (group commit); 1 turns coalescing off.
     ///   - coalescingWindow: how long a batch formed under load may wait to fill.
     ///   - coalescingLanes: batches stored concurrently (paths are spread over the lanes by hash).
+    ///   - publishesInFlight: most answered batches per lane whose publishes run at once.
+    ///   - publishes: tracks the coalesced batches' background publishes (shutdown waits for them).
     public init(
-        store: any ImageStore, publisher: any ImagePublisher, queueIsTable: Bool, logger: Logger,
-        maxCoalescedRequests: Int = 1, coalescingWindow: Duration = .zero, coalescingLanes: Int = 1
+        store: any ImageStore, publisher: any ImagePublisher, logger: Logger,
+        maxCoalescedRequests: Int = 1, coalescingWindow: Duration = .zero, coalescingLanes: Int = 1,
+        publishesInFlight: Int = 4, publishes: BackgroundPublishes = BackgroundPublishes()
     ) {
-        let announcer = ImageAnnouncer(store: store, publisher: publisher, queueIsTable: queueIsTable, logger: logger)
+        let announcer = ImageAnnouncer(store: store, publisher: publisher, logger: logger)
         self.store = store
         self.announcer = announcer
-        self.queueIsTable = queueIsTable
         self.logger = logger
         self.batchers =
             maxCoalescedRequests > 1
             ? (0..<max(1, coalescingLanes)).map { _ in
                 ImageRegistrationBatcher(
-                    store: store, announcer: announcer, maxBatch: maxCoalescedRequests, window: coalescingWindow, logger: logger)
+                    store: store, announcer: announcer, maxBatch: maxCoalescedRequests, window: coalescingWindow,
+                    publishesInFlight: publishesInFlight, publishes: publishes, logger: logger)
             }
             : []
     }
@@ -60,7 +60,7 @@ public struct ImageRegistrar: Sendable {
             let lane = batchers.count == 1 ? 0 : Int(UInt(bitPattern: path.hashValue) % UInt(batchers.count))
             stored = try await batchers[lane].register(path)
         } else {
-            stored = try await store.store([path], markQueued: queueIsTable)[0]
+            stored = try await store.store([path])[0]
             if stored.queued { await announcer.announce([stored.id]) }
         }
         if stored.queued {
@@ -88,7 +88,7 @@ public struct ImageRegistrar: Sendable {
             }
         }
         if !valid.isEmpty {
-            let stored = try await store.store(valid, markQueued: queueIsTable)
+            let stored = try await store.store(valid)
             var created: [Int64] = []
             for (index, item) in zip(validIndices, stored) {
                 outcomes[index] = PathOutcome(path: item.path, id: item.id, status: item.queued ? .queued : .duplicate)

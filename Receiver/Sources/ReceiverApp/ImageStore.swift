@@ -32,12 +32,14 @@ public struct ImageDetails: Sendable, Equatable {
 /// Where the Receiver keeps images. The seam between the HTTP layer and the database, so the
 /// handlers can be exercised against another store (and the MySQL one on its own).
 public protocol ImageStore: Sendable {
-    /// Inserts pending rows for `paths` in one transaction; an existing path keeps its row and id, and
-    /// a failed one goes back to pending with its attempts reset.
-    /// `markQueued` sets `queued_at` at once (the MySQL queue: the row is the queue entry).
-    func store(_ paths: [String], markQueued: Bool) async throws -> [StoredPath]
-    /// Records that the ids were published (NSQ): the sweeper leaves them alone from now on.
-    func markQueued(_ ids: [Int64]) async throws
+    /// Inserts pending rows for `paths`; an existing path keeps its row and id, and a failed one goes back to
+    /// pending with its attempts reset. New and reset rows get `queued_at` (announced: with the MySQL queue
+    /// the row is the queue entry; with NSQ the publish follows, and a receiver that dies before it leaves
+    /// rows the sweeper re-announces once their `queued_at` is older than its requeue age).
+    func store(_ paths: [String]) async throws -> [StoredPath]
+    /// After a failed publish (NSQ): `queued_at` back to NULL, so the sweeper publishes the rows after its
+    /// short grace instead of the requeue age.
+    func clearQueued(_ ids: [Int64]) async throws
     func details(of id: Int64) async throws -> ImageDetails?
     /// Nil when healthy, else a short reason (readiness).
     func problem() async -> String?

@@ -8,19 +8,17 @@ public struct MySQLImageStore: ImageStore {
 
     public init(pool: MySQLPool) { self.pool = pool }
 
-    public func store(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
-        if paths.count == 1 { return [try await storeOne(paths[0], markQueued: markQueued)] }
-        return try await storeBatch(paths, markQueued: markQueued)
+    public func store(_ paths: [String]) async throws -> [StoredPath] {
+        if paths.count == 1 { return [try await storeOne(paths[0])] }
+        return try await storeBatch(paths)
     }
 
     /// The hot path: one round trip (`person` -1: the sample's "no person", never NULL). With
-    /// `id = LAST_INSERT_ID(id)` the insert id is the existing row's id on a duplicate. The affected-row count tells the cases apart: 1 new row, 2 a failed row
-    /// reset to pending, 0 an existing row left alone.
-    private func storeOne(_ path: String, markQueued: Bool) async throws -> StoredPath {
+    /// `id = LAST_INSERT_ID(id)` the insert id is the existing row's id on a duplicate. The affected-row
+    /// count tells the cases apart: 1 new row, 2 a failed row reset to pending, 0 an existing row left alone.
+    private func storeOne(_ path: String) async throws -> StoredPath {
         let sql =
-            markQueued
-            ? "INSERT INTO images (path, person, status, queued_at) VALUES (?, -1, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NOW(6)"))"
-            : "INSERT INTO images (path, person, status) VALUES (?, -1, 0) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed(queuedAt: "NULL"))"
+            "INSERT INTO images (path, person, status, queued_at) VALUES (?, -1, 0, NOW(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), \(Self.retryFailed)"
         let result = try await pool.execute(sql, [.string(path)])
         var id = Int64(result.lastInsertID)
         if id == 0 {
@@ -33,17 +31,18 @@ public struct MySQLImageStore: ImageStore {
         return StoredPath(path: path, id: id, queued: result.affectedRows > 0)
     }
 
-    /// Assignments that put a failed row (status 2) back to pending and leave any other row unchanged.
-    /// MariaDB applies them left to right, so `status` must come last: the others test its old value.
-    static func retryFailed(queuedAt: String) -> String {
+    /// Assignments that put a failed row (status 2) back to pending (and announced: `queued_at`) and leave any
+    /// other row unchanged. MariaDB applies them left to right, so `status` must come last: the others test
+    /// its old value.
+    static let retryFailed: String = {
         let failed = ImageStatus.failed.rawValue
         return """
             attempts = IF(status = \(failed), 0, attempts), last_error = IF(status = \(failed), NULL, last_error), \
             next_attempt_at = IF(status = \(failed), NULL, next_attempt_at), \
             lease_owner = IF(status = \(failed), NULL, lease_owner), lease_expires_at = IF(status = \(failed), NULL, lease_expires_at), \
-            queued_at = IF(status = \(failed), \(queuedAt), queued_at), status = IF(status = \(failed), \(ImageStatus.pending.rawValue), status)
+            queued_at = IF(status = \(failed), NOW(6), queued_at), status = IF(status = \(failed), \(ImageStatus.pending.rawValue), status)
             """
-    }
+    }()
 
     /// A batch in (usually) one round trip, no transaction: one multi-row `INSERT IGNORE ... RETURNING`
     /// creates the new rows and names them with their ids (a path that exists, or that another request
@@ -54,13 +53,13 @@ public struct MySQLImageStore: ImageStore {
     /// Statement shapes are bucketed (`PlaceholderBucket`): a batch of 37 paths is sent as 64 values, the
     /// last path repeated (ignored as a duplicate), so each connection prepares a handful of statements
     /// instead of one per batch size.
-    private func storeBatch(_ paths: [String], markQueued: Bool) async throws -> [StoredPath] {
+    private func storeBatch(_ paths: [String]) async throws -> [StoredPath] {
         var unique: [String] = []
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted { unique.append(path) }
         // person -1 is the sample's "no person" (its services read person into a non-null int).
-        let row = markQueued ? "(?, -1, 0, NOW(6))" : "(?, -1, 0)"
-        let columns = markQueued ? "(path, person, status, queued_at)" : "(path, person, status)"
+        let row = "(?, -1, 0, NOW(6))"
+        let columns = "(path, person, status, queued_at)"
         let padded = PlaceholderBucket.padded(unique)
         let inserted = try await pool.query(
             "INSERT IGNORE INTO images \(columns) VALUES \(SQLPlaceholders.list(padded.count, each: row)) RETURNING id, path",
@@ -83,7 +82,7 @@ public struct MySQLImageStore: ImageStore {
                 let id = try row.decode("id", as: Int64.self)
                 ids[path] = id
                 if try row.decode("status", as: Int.self) == ImageStatus.failed.rawValue,
-                    try await resetFailed(id, markQueued: markQueued)
+                    try await resetFailed(id)
                 {
                     queued.insert(path)
                 }
@@ -98,18 +97,18 @@ public struct MySQLImageStore: ImageStore {
     }
 
     /// Puts a failed row back to pending; false when it is no longer failed (someone else reset it).
-    private func resetFailed(_ id: Int64, markQueued: Bool) async throws -> Bool {
+    private func resetFailed(_ id: Int64) async throws -> Bool {
         let result = try await pool.execute(
-            "UPDATE images SET \(Self.retryFailed(queuedAt: markQueued ? "NOW(6)" : "NULL")) WHERE id = ? AND status = \(ImageStatus.failed.rawValue)",
+            "UPDATE images SET \(Self.retryFailed) WHERE id = ? AND status = \(ImageStatus.failed.rawValue)",
             [.int(id)])
         return result.affectedRows > 0
     }
 
-    public func markQueued(_ ids: [Int64]) async throws {
+    public func clearQueued(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         let padded = PlaceholderBucket.padded(ids)
         try await pool.execute(
-            "UPDATE images SET queued_at = NOW(6) WHERE queued_at IS NULL AND id IN (\(SQLPlaceholders.list(padded.count)))",
+            "UPDATE images SET queued_at = NULL WHERE status = \(ImageStatus.pending.rawValue) AND id IN (\(SQLPlaceholders.list(padded.count)))",
             padded.map { .int($0) })
     }
 

@@ -21,9 +21,10 @@ struct ReceiverRoutes: Sendable {
     init(dependencies: ReceiverDependencies) {
         self.dependencies = dependencies
         self.registrar = ImageRegistrar(
-            store: dependencies.store, publisher: dependencies.publisher, queueIsTable: dependencies.queueIsTable,
+            store: dependencies.store, publisher: dependencies.publisher,
             logger: dependencies.logger, maxCoalescedRequests: dependencies.settings.maxCoalescedRequests,
-            coalescingWindow: dependencies.settings.coalescingWindow, coalescingLanes: dependencies.settings.coalescingLanes)
+            coalescingWindow: dependencies.settings.coalescingWindow, coalescingLanes: dependencies.settings.coalescingLanes,
+            publishesInFlight: dependencies.settings.coalescedPublishesInFlight, publishes: dependencies.publishes)
         self.uploads = UploadStore(root: dependencies.imageRoot.path)
     }
 

@@ -8,18 +8,22 @@ public struct ReceiverSettings: Sendable {
     public var maxUploadBytes: Int
     /// When set, every write needs `Authorization: Bearer <token>`.
     public var apiToken: String?
-    /// Most concurrent single-path requests stored, published and marked together (group commit);
-    /// 1 turns coalescing off.
+    /// Most concurrent single-path requests stored and published together (group commit); 1 turns
+    /// coalescing off.
     public var maxCoalescedRequests: Int
     /// How long a batch formed while another is being stored may wait to fill (zero: not at all).
     /// A request arriving when nothing is in flight never waits.
     public var coalescingWindow: Duration
     /// Coalesced batches stored concurrently; a path always uses the same lane.
     public var coalescingLanes: Int
+    /// Most answered coalesced batches per lane whose publishes run at once; the next batch is answered
+    /// only when the lane's oldest publish has ended (back-pressure from a slow queue).
+    public var coalescedPublishesInFlight: Int
 
     public init(
         maxBodyBytes: Int = 1 << 20, maxBatchPaths: Int = 1000, maxUploadBytes: Int = 20 << 20, apiToken: String? = nil,
-        maxCoalescedRequests: Int = 256, coalescingWindow: Duration = .zero, coalescingLanes: Int = 2
+        maxCoalescedRequests: Int = 256, coalescingWindow: Duration = .zero, coalescingLanes: Int = 2,
+        coalescedPublishesInFlight: Int = 4
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatchPaths = maxBatchPaths
@@ -28,5 +32,6 @@ public struct ReceiverSettings: Sendable {
         self.maxCoalescedRequests = maxCoalescedRequests
         self.coalescingWindow = coalescingWindow
         self.coalescingLanes = coalescingLanes
+        self.coalescedPublishesInFlight = coalescedPublishesInFlight
     }
 }

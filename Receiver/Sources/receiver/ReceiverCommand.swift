@@ -51,6 +51,11 @@ struct ReceiverCommand: AsyncParsableCommand {
     @Option(name: .customLong("coalesce-lanes"), help: "Coalesced batches stored at once (a path always uses the same lane). Env: COALESCE_LANES. Default: 2")
     var coalesceLanes: String?
 
+    @Option(
+        name: .customLong("coalesce-publishes-in-flight"),
+        help: "Answered coalesced batches per lane whose publishes run at once; the next batch waits for the oldest. Env: COALESCE_PUBLISHES_IN_FLIGHT. Default: 4")
+    var coalescePublishesInFlight: String?
+
     func run() async throws {
         let reader = SettingsReader()
         let options = try service.resolve(reader)
@@ -68,7 +73,10 @@ struct ReceiverCommand: AsyncParsableCommand {
             apiToken: reader.optionalString(apiToken, "api-token", env: ["RECEIVER_API_TOKEN"]),
             maxCoalescedRequests: try reader.int(coalesceMaxRequests, "coalesce-max-requests", env: ["COALESCE_MAX_REQUESTS"], default: 256, range: 1...1000),
             coalescingWindow: .milliseconds(try reader.int(coalesceWindowMS, "coalesce-window-ms", env: ["COALESCE_WINDOW_MS"], default: 0, range: 0...100)),
-            coalescingLanes: try reader.int(coalesceLanes, "coalesce-lanes", env: ["COALESCE_LANES"], default: 2, range: 1...64))
+            coalescingLanes: try reader.int(coalesceLanes, "coalesce-lanes", env: ["COALESCE_LANES"], default: 2, range: 1...64),
+            coalescedPublishesInFlight: try reader.int(
+                coalescePublishesInFlight, "coalesce-publishes-in-flight", env: ["COALESCE_PUBLISHES_IN_FLIGHT"], default: 4,
+                range: 1...64))
         let databaseConfiguration = try database.resolve(reader)
         let queueSettings = try queue.resolve(reader)
 
@@ -87,7 +95,7 @@ struct ReceiverCommand: AsyncParsableCommand {
         }
         let health = HealthState()
         let dependencies = ReceiverDependencies(
-            store: MySQLImageStore(pool: pool), publisher: publisher, queueIsTable: queueSettings.kind == .mysql,
+            store: MySQLImageStore(pool: pool), publisher: publisher,
             imageRoot: ImageRoot(path: root), health: health, registry: registry, settings: settings, logger: logger)
         let app = buildApplication(dependencies, host: host, port: port)
         logger.info(
@@ -100,6 +108,12 @@ struct ReceiverCommand: AsyncParsableCommand {
         // On SIGTERM readiness drops and requests are served through the drain; then the server stops
         // accepting and finishes in-flight requests.
         try await ServiceRunner.run([app], health: health, options: options, logger: logger, afterStop: {
+            // Coalesced batches were answered before their publish: let running publishes end first.
+            if await !dependencies.publishes.finish(within: .seconds(10)) {
+                logger.warning(
+                    "publishes still running at shutdown; the sweeper re-announces their rows",
+                    metadata: ["publishes": "\(dependencies.publishes.count)"])
+            }
             producer?.shutdown()
             await pool.shutdown()
         })

@@ -57,7 +57,7 @@ struct CoalescingTests {
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 151)
         #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE person = -1 AND status = 0 AND queued_at IS NOT NULL") == 150)
         // Every new id announced exactly once, in far fewer publish calls than requests.
-        let published = harness.publisher.published
+        let published = (await harness.published())
         let ids = published.flatMap { $0 }
         #expect(ids.count == 150)
         #expect(Set(ids.map(Int.init)) == Set(answers.compactMap { $0.outcome == "queued" ? $0.id : nil }))
@@ -87,7 +87,7 @@ struct CoalescingTests {
             try await harness.count(
                 "SELECT COUNT(*) FROM images WHERE path LIKE 'f/%' AND status = 0 AND attempts = 0 AND last_error IS NULL AND queued_at IS NOT NULL")
                 == 10)
-        let ids = harness.publisher.published.flatMap { $0 }
+        let ids = (await harness.published()).flatMap { $0 }
         #expect(ids.count == 50)
         #expect(Set(ids).count == 50)
     }
@@ -107,14 +107,14 @@ struct CoalescingTests {
         #expect(answers.filter { $0.path == "poison.jpg" }.allSatisfy { $0.status == .internalServerError })
         #expect(answers.filter { $0.path != "poison.jpg" }.allSatisfy { $0.status == .accepted && $0.outcome == "queued" })
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 60)
-        #expect(harness.publisher.published.flatMap { $0 }.count == 60)
+        #expect((await harness.published()).flatMap { $0 }.count == 60)
     }
 
-    @Test("real nsqd: concurrent posts become MPUBs; every new id published once, queued_at set after the publish")
+    @Test("real nsqd: concurrent posts become MPUBs; every new id published once, none left for the sweeper")
     func realNSQ() async throws {
         let nsq = try await NSQDaemons.start()
         let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: nsq.nsqdTCPAddresses[0]))
-        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer), queueIsTable: false)
+        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer))
         defer {
             nsq.shutdown()  // at once: daemons must not outlive the test process
             Task { await harness.close(); producer.shutdown() }
@@ -125,11 +125,40 @@ struct CoalescingTests {
         }
         #expect(answers.filter { $0.status == .accepted }.count == 120)
         #expect(answers.filter { $0.status == .ok }.count == 30)
+        let calls = await harness.published()
         #expect(try await nsq.topicMessageCount(node: 0, topic: "images") == 120)
-        let calls = harness.publisher.published
         #expect(calls.flatMap { $0 }.count == 120)
         #expect(calls.count < 60, "\(calls.count) publish calls for 150 concurrent requests")
         #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL", reaches: 0) == 0)
+    }
+
+    @Test("stalled nsqd: a batch is answered once committed though its publish hangs; the next waits; all published once")
+    func stalledQueue() async throws {
+        let nsq = try await NSQDaemons.start()
+        let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: nsq.nsqdTCPAddresses[0]))
+        let harness = try await ReceiverHarness.make(
+            settings: ReceiverSettings(coalescingLanes: 1, coalescedPublishesInFlight: 1),
+            publisher: try NSQImagePublisher(producer: producer))
+        defer {
+            nsq.shutdown()
+            Task { await harness.close(); producer.shutdown() }
+        }
+        try await harness.app().test(.router) { client in
+            #expect(try await postConcurrently(client, ["warm.jpg"]).map(\.status) == [.accepted])
+            _ = await harness.published()  // the producer is connected
+            nsq.pause(node: 0)
+            // Committed and answered although its MPUB gets no reply.
+            #expect(try await postConcurrently(client, ["stall/1.jpg"]).map(\.status) == [.accepted])
+            let second = Task { try await postConcurrently(client, ["stall/2.jpg"]) }
+            try await Task.sleep(for: .seconds(1))
+            #expect(harness.dependencies.publishes.count == 1, "the first publish hangs")
+            #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE path = 'stall/2.jpg'") == 1, "stored, waiting to be answered")
+            nsq.resume(node: 0)
+            #expect(try await second.value.map(\.status) == [.accepted])
+        }
+        #expect(await harness.published().map(\.count) == [1, 1, 1])
+        #expect(try await nsq.topicMessageCount(node: 0, topic: "images") == 3)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE queued_at IS NULL") == 0)
     }
 
     @Test("NSQ down: concurrent posts still succeed; their rows stay pending with queued_at NULL for the sweeper")
@@ -138,15 +167,15 @@ struct CoalescingTests {
         var configuration = NSQProducerConfiguration(nsqdTCPAddress: "127.0.0.1:\(port)")
         configuration.connectTimeout = .milliseconds(300)
         let producer = try NSQProducer(configuration: configuration)
-        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer), queueIsTable: false)
+        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer))
         defer { Task { await harness.close(); producer.shutdown() } }
         let paths = (0..<40).map { "down/\($0).jpg" }
         let answers = try await harness.app().test(.router) { client in try await postConcurrently(client, paths + paths.prefix(5)) }
         #expect(answers.filter { $0.status == .accepted }.count == 40)
         #expect(answers.filter { $0.status == .ok }.count == 5)
-        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE status = 0 AND queued_at IS NULL") == 40)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE status = 0 AND queued_at IS NULL", reaches: 40) == 40)
         // Publishing was attempted (and failed) in fewer calls than requests.
-        let calls = harness.publisher.published
+        let calls = await harness.published()
         #expect(calls.flatMap { $0 }.count == 40)
         #expect(calls.count < 40)
     }
@@ -164,7 +193,7 @@ struct CoalescingTests {
                 #expect(ContinuousClock.now - started < .seconds(1), "a lone request must not wait for the window")
             }
         }
-        #expect(harness.publisher.published.count == 3)
+        #expect((await harness.published()).count == 3)
     }
 
     @Test("coalescing off (1): every request stores and publishes on its own")
@@ -174,7 +203,7 @@ struct CoalescingTests {
         let paths = (0..<30).map { "off/\($0).jpg" }
         let answers = try await harness.app().test(.router) { client in try await postConcurrently(client, paths) }
         #expect(answers.allSatisfy { $0.status == .accepted })
-        #expect(harness.publisher.published.count == 30)
+        #expect((await harness.published()).count == 30)
     }
 
     @Test("a batch is bounded by the configured size")
@@ -184,7 +213,7 @@ struct CoalescingTests {
         let paths = (0..<80).map { "b/\($0).jpg" }
         let answers = try await harness.app().test(.router) { client in try await postConcurrently(client, paths) }
         #expect(answers.allSatisfy { $0.status == .accepted })
-        let calls = harness.publisher.published
+        let calls = await harness.published()
         #expect(calls.allSatisfy { $0.count <= 4 })
         #expect(calls.flatMap { $0 }.count == 80)
         #expect(calls.count >= 20)

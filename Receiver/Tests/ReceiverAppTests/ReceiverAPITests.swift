@@ -38,7 +38,7 @@ struct ReceiverAPITests {
         }
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 1)
         // Only the first post announced the id.
-        #expect(harness.publisher.published.count == 1)
+        #expect((await harness.published()).count == 1)
     }
 
     @Test("re-posting a failed image retries it: same id, pending again, attempts reset, announced again")
@@ -73,8 +73,8 @@ struct ReceiverAPITests {
         #expect(try await harness.count(reset) == 1)
         #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE path = 'done.jpg' AND status = 1") == 1)
         // First post, single retry, batch (retry + new): three announcements.
-        #expect(harness.publisher.published.count == 3)
-        #expect(harness.publisher.published[2].count == 2)
+        #expect((await harness.published()).count == 3)
+        #expect((await harness.published())[2].count == 2)
     }
 
     @Test("a batch is stored in one transaction and announced with one publish call")
@@ -98,8 +98,8 @@ struct ReceiverAPITests {
             #expect(results[502]["code"] as? String == "unsupported_extension")
             let ids = Set(results.prefix(500).compactMap { $0["id"] as? Int })
             #expect(ids.count == 500)
-            #expect(harness.publisher.published.count == 1)
-            #expect(Set(harness.publisher.published[0].map(Int.init)) == ids)
+            #expect((await harness.published()).count == 1)
+            #expect(Set((await harness.published())[0].map(Int.init)) == ids)
         }
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 501)
         // MySQL queue: the row is the queue entry, so queued_at is set at insert.
@@ -121,7 +121,7 @@ struct ReceiverAPITests {
             #expect(response.status == .internalServerError)
         }
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 0)
-        #expect(harness.publisher.published.isEmpty)
+        #expect((await harness.published()).isEmpty)
     }
 
     @Test("GET /images/{id}: status, person, faces, attempts, last error")
@@ -236,11 +236,11 @@ struct ReceiverAPITests {
 
 @Suite("Receiver with NSQ")
 struct ReceiverNSQTests {
-    @Test("NSQ: one MPUB per batch, queued_at set only after the publish succeeded")
+    @Test("NSQ: one MPUB per batch, none left for the sweeper")
     func publishesAndMarks() async throws {
         let nsqd = try await NSQTestServer.start()
         let producer = try NSQProducer(configuration: NSQProducerConfiguration(nsqdTCPAddress: nsqd.address))
-        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer), queueIsTable: false)
+        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer))
         defer { Task { await harness.close(); producer.shutdown(); try? await nsqd.stop() } }
         try await harness.app().test(.router) { client in
             let body = "{\"paths\":[" + (0..<20).map { "{\"path\":\"n/\($0).jpg\"}" }.joined(separator: ",") + "]}"
@@ -266,13 +266,13 @@ struct ReceiverNSQTests {
         var configuration = NSQProducerConfiguration(nsqdTCPAddress: "127.0.0.1:\(port)")
         configuration.connectTimeout = .milliseconds(500)
         let producer = try NSQProducer(configuration: configuration)
-        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer), queueIsTable: false)
+        let harness = try await ReceiverHarness.make(publisher: try NSQImagePublisher(producer: producer))
         defer { Task { await harness.close(); producer.shutdown() } }
         try await harness.app().test(.router) { client in
             let response = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: jsonBody("{\"path\":\"lost.jpg\"}"))
             #expect(response.status == .accepted)
         }
-        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE status = 0 AND queued_at IS NULL") == 1)
+        #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE status = 0 AND queued_at IS NULL", reaches: 1) == 1)
     }
 }
 

@@ -36,7 +36,7 @@ struct ReceiverHarness {
     let dependencies: ReceiverDependencies
 
     static func make(
-        settings: ReceiverSettings = .init(), publisher: any ImagePublisher = MySQLImagePublisher(), queueIsTable: Bool = true
+        settings: ReceiverSettings = .init(), publisher: any ImagePublisher = MySQLImagePublisher()
     ) async throws -> ReceiverHarness {
         let pool = try await TestDatabase.shared.makeFreshDatabase(poolSize: 4, label: "receiver")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-root-\(UUID().uuidString.prefix(8))").path
@@ -47,7 +47,7 @@ struct ReceiverHarness {
         var logger = Logger(label: "receiver-test")
         logger.logLevel = .critical
         let dependencies = ReceiverDependencies(
-            store: MySQLImageStore(pool: pool), publisher: recording, queueIsTable: queueIsTable,
+            store: MySQLImageStore(pool: pool), publisher: recording,
             imageRoot: ImageRoot(path: root), health: health, registry: PrometheusCollectorRegistry(), settings: settings,
             logger: logger)
         return ReceiverHarness(pool: pool, root: root, publisher: recording, health: health, dependencies: dependencies)
@@ -62,12 +62,19 @@ struct ReceiverHarness {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// Waits for the publishes that run after the answers (coalesced batches), then returns every publish
+    /// call's ids.
+    func published() async -> [[Int64]] {
+        _ = await dependencies.publishes.finish(within: .seconds(10))
+        return publisher.published
+    }
+
     func count(_ sql: String, _ parameters: [MySQLValue] = []) async throws -> Int {
         try await pool.query(sql, parameters)[0].values[0].int.map(Int.init) ?? -1
     }
 
     /// The count once it reaches `expected` (or the last one seen after `timeout`): for what happens just
-    /// after the answers went out (the coalesced path records `queued_at` after answering).
+    /// after the answers went out (the coalesced path publishes after answering).
     func count(_ sql: String, reaches expected: Int, within timeout: Duration = .seconds(5)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while true {
