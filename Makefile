@@ -42,11 +42,6 @@ test-swift: setup test-data
 test: test-swift $(TEST_TARGETS)
 	@$(ROOT)/scripts/summary.sh
 
-# The cluster test in `make test` runs images of the debug binaries the Swift tests built (relinked with
-# the static Swift runtime): same Dockerfiles and manifests, no release build in CI. `make test-cluster`
-# alone packages `make release`'s binaries.
-test: IMAGES_BUILD = debug
-
 # Debug binaries of every service, all packages in one build folder (.build-debug/debug/, see the script).
 build: setup
 	@$(ROOT)/scripts/build-debug.sh

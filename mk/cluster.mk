@@ -11,8 +11,7 @@ endif
 PYTHON3 ?= python3
 
 # Part of `make test`: about 7 minutes on 2 cores once `make image-tars` has run (cluster up 25 s, test
-# images 5 s, loading the tars, 6 min of walkthrough and table, down 4 s); image-tars needs `make release`
-# (within `make test`: the debug binaries, IMAGES_BUILD=debug, see mk/images.mk).
+# images 5 s, loading the tars, 6 min of walkthrough and table, down 4 s); image-tars needs `make release`.
 TEST_TARGETS += test-cluster
 
 .PHONY: test-cluster

@@ -3,10 +3,7 @@
 #   make test-images     lint + build with a private dockerd + run every image (needs root, docker.io)
 #   make lint-images     hadolint only
 #   make image-tars      the same images as docker-archive tars in $(IMAGE_TARS_DIR)/<name>.tar, for a
-#                        cluster without a registry; prints the paths (private dockerd if no engine).
-#                        IMAGES_BUILD=debug packages the debug binaries of scripts/build-debug.sh instead,
-#                        relinked with the static Swift runtime: `make test` does, so CI's cluster test needs
-#                        no release build (about 10 minutes on 2 cores); same Dockerfiles and manifests
+#                        cluster without a registry; prints the paths (private dockerd if no engine)
 # Images are tagged $(REGISTRY)/<name>:$(VERSION), VERSION from `git describe --tags --always --dirty`.
 
 IMAGES_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
@@ -19,8 +16,6 @@ BASE_IMAGE ?= debian:bookworm-slim
 # build-images and test-images package the binaries of `make release`; set IMAGES_RELEASE= to
 # package whatever binaries are already built.
 IMAGES_RELEASE ?= release
-# release: `make release`'s binaries; debug: scripts/build-debug.sh's (image-tars only, see above).
-IMAGES_BUILD ?= release
 PYTHON3 ?= python3
 IMAGE_TARS_DIR ?= $(IMAGES_ROOT)/.cache/images/tars
 
@@ -44,13 +39,8 @@ images-base:
 build-images: $(IMAGES_RELEASE) images-base
 	$(IMAGES_ENV) $(IMAGES_ROOT)/scripts/images-build.sh
 
-# IMAGES_BUILD is read when the recipe runs, so `make test` can set it for this prerequisite alone.
-image-tars:
-	@if [ '$(IMAGES_BUILD)' = debug ]; then \
-	  SWIFT_BUILD_FLAGS=--static-swift-stdlib $(IMAGES_ROOT)/scripts/build-debug.sh; \
-	elif [ -n '$(IMAGES_RELEASE)' ]; then $(MAKE) --no-print-directory -f $(IMAGES_ROOT)/Makefile $(IMAGES_RELEASE); fi
-	@$(IMAGES_ENV) $(if $(filter debug,$(IMAGES_BUILD)),RELEASE_BIN_DIR='$(IMAGES_ROOT)/.build-debug/debug') \
-	  $(IMAGES_ROOT)/scripts/images-tars.sh
+image-tars: $(IMAGES_RELEASE)
+	@$(IMAGES_ENV) $(IMAGES_ROOT)/scripts/images-tars.sh
 
 test-images: $(IMAGES_RELEASE) $(IMAGES_VENV)/.installed
 	$(IMAGES_ENV) CONTAINER_TOOL=docker $(IMAGES_ROOT)/scripts/images-test.sh
