@@ -51,6 +51,9 @@ private:
     std::vector<descriptor> forward(const chip_type* chips, size_t count) const;
     static void convolve(const Conv& conv, const Tensor& in, Tensor& out, std::vector<float>& columns);
     static void relu(Tensor& t);
+    // Pools with stride 2 and no padding: out = window(top-left input pixel, input row length).
+    template <class Window>
+    static void pool_stride2(const Tensor& in, Tensor& out, long size, Window window);
     static void max_pool_3x3_stride2(const Tensor& in, Tensor& out);
     static void avg_pool_2x2_stride2(const Tensor& in, Tensor& out);
     // dlib's add_prev: the sum over the larger of both shapes, a missing element counting as zero.
@@ -288,37 +291,30 @@ inline void DescriptorResNet::relu(Tensor& t) {
     for (float& v : t.v) v = std::max(v, 0.0f);
 }
 
-inline void DescriptorResNet::max_pool_3x3_stride2(const Tensor& in, Tensor& out) {
-    out.c = in.c, out.n = in.n, out.h = (in.h - 3) / 2 + 1, out.w = (in.w - 3) / 2 + 1;
+template <class Window>
+inline void DescriptorResNet::pool_stride2(const Tensor& in, Tensor& out, long size, Window window) {
+    out.c = in.c, out.n = in.n, out.h = (in.h - size) / 2 + 1, out.w = (in.w - size) / 2 + 1;
     out.v.resize(size_t(out.c * out.n * out.h * out.w));
     for (long c = 0; c < in.c; ++c)
         for (long s = 0; s < in.n; ++s) {
             const float* src = in.plane(c, s);
             float* d = out.plane(c, s);
             for (long y = 0; y < out.h; ++y)
-                for (long x = 0; x < out.w; ++x) {
-                    const float* w = src + (2 * y) * in.w + 2 * x;
-                    float m = w[0];
-                    for (long r = 0; r < 3; ++r)
-                        for (long q = 0; q < 3; ++q) m = std::max(m, w[r * in.w + q]);
-                    d[y * out.w + x] = m;
-                }
+                for (long x = 0; x < out.w; ++x) d[y * out.w + x] = window(src + (2 * y) * in.w + 2 * x, in.w);
         }
 }
 
+inline void DescriptorResNet::max_pool_3x3_stride2(const Tensor& in, Tensor& out) {
+    pool_stride2(in, out, 3, [](const float* w, long row) {
+        float m = w[0];
+        for (long r = 0; r < 3; ++r)
+            for (long q = 0; q < 3; ++q) m = std::max(m, w[r * row + q]);
+        return m;
+    });
+}
+
 inline void DescriptorResNet::avg_pool_2x2_stride2(const Tensor& in, Tensor& out) {
-    out.c = in.c, out.n = in.n, out.h = (in.h - 2) / 2 + 1, out.w = (in.w - 2) / 2 + 1;
-    out.v.resize(size_t(out.c * out.n * out.h * out.w));
-    for (long c = 0; c < in.c; ++c)
-        for (long s = 0; s < in.n; ++s) {
-            const float* src = in.plane(c, s);
-            float* d = out.plane(c, s);
-            for (long y = 0; y < out.h; ++y)
-                for (long x = 0; x < out.w; ++x) {
-                    const float* w = src + (2 * y) * in.w + 2 * x;
-                    d[y * out.w + x] = (w[0] + w[1] + w[in.w] + w[in.w + 1]) / 4.0f;
-                }
-        }
+    pool_stride2(in, out, 2, [](const float* w, long row) { return (w[0] + w[1] + w[row] + w[row + 1]) / 4.0f; });
 }
 
 inline void DescriptorResNet::add_padded(const Tensor& a, const Tensor& b, Tensor& out) {
