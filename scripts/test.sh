@@ -12,6 +12,7 @@ logdir="$root/.build-logs"
 scratch=${DEBUG_BUILD_DIR:-$root/.build-debug}
 mkdir -p "$logdir"
 rm -rf "$logdir/results"
+mkdir -p "$logdir/results" && touch "$logdir/results/.started"  # scripts/summary.sh times the suites from here
 
 env_lines=$(scripts/mariadb.sh start "$datadir") || { echo "cannot start MariaDB" >&2; exit 1; }
 # shellcheck disable=SC2046
