@@ -33,7 +33,17 @@ struct MigratorTests {
             #expect(try await held.query("SELECT GET_LOCK(?, 0) AS got", [.string(lockName)]).first?["got"]?.int == 1)
             async let runA = Migrator(pool: a).migrate()
             async let runB = Migrator(pool: b).migrate()
-            try await Task.sleep(for: .milliseconds(300))
+            // Release only once both sessions are blocked in GET_LOCK: a fixed sleep was too short on a
+            // loaded machine (a run still connecting found the lock free and did not wait).
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                let waiting = try await held.query(
+                    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'User lock' AND DB = ?",
+                    [.string(pool.configuration.database)]
+                ).first?["n"]?.int
+                if waiting == 2 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             _ = try await held.query("SELECT RELEASE_LOCK(?) AS r", [.string(lockName)])
             let reports = try await [runA, runB]
             #expect(reports.allSatisfy { $0.waitedForLock })
