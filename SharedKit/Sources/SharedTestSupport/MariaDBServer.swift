@@ -40,13 +40,28 @@ public final class MariaDBServer: @unchecked Sendable {
             poolSize: poolSize)
     }
 
+    /// Bootstraps the data directory, with the bootstrap server's temporary files in a folder of its own;
+    /// a failed bootstrap (seen once in a while on a loaded machine, while other servers start) is retried
+    /// once from an empty folder before the error is reported.
     private func installDatabase() throws {
         if FileManager.default.fileExists(atPath: dataDirectory + "/mysql") { return }
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        try Self.run(
-            "mariadb-install-db",
-            ["--no-defaults", "--user=root", "--datadir=\(dataDirectory)", "--auth-root-authentication-method=socket",
-             "--skip-test-db"])
+        var attempt = 1
+        while true {
+            let temporary = dataDirectory + "-tmp"
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            do {
+                try Self.run(
+                    "mariadb-install-db",
+                    ["--no-defaults", "--user=root", "--datadir=\(dataDirectory)", "--auth-root-authentication-method=socket",
+                     "--skip-test-db", "--tmpdir=\(temporary)"])
+                return
+            } catch where attempt == 1 {
+                attempt += 1
+                try? FileManager.default.removeItem(atPath: dataDirectory)
+            }
+        }
     }
 
     /// Starts `mariadbd` and waits until it accepts connections.
