@@ -249,6 +249,7 @@ struct ReceiverNSQTests {
             let single = try await client.execute(uri: "/image/post", method: .post, headers: jsonHeaders, body: jsonBody("{\"path\":\"n/single.jpg\"}"))
             #expect(single.status == .accepted)
         }
+        _ = await harness.published()  // the single post's batch is published after its answer
         let snapshot = try await nsqd.snapshot()
         #expect(snapshot.publishedCount(topic: "images") == 21)
         let commands = snapshot.clients.flatMap(\.commands)
