@@ -39,8 +39,13 @@ test-data: setup
 test-swift: setup test-data
 	@$(ROOT)/scripts/test.sh
 
-test: test-swift $(TEST_TARGETS)
-	@$(ROOT)/scripts/summary.sh
+# Every suite runs even when an earlier one failed, so one run shows every failure (and every suite's
+# time); the exit status says whether all passed.
+test:
+	@status=0; \
+	for suite in test-swift $(TEST_TARGETS); do $(MAKE) --no-print-directory -f $(ROOT)/Makefile $$suite || status=1; done; \
+	$(ROOT)/scripts/summary.sh || status=1; \
+	exit $$status
 
 # Debug binaries of every service, all packages in one build folder (.build-debug/debug/, see the script).
 build: setup
