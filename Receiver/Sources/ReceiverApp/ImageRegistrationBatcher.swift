@@ -30,9 +30,8 @@ final class ImageRegistrationBatcher: Sendable {
         var waiting: [Waiter] = []
         /// A batch has been started and not yet handed the store stage on.
         var storing = false
-        /// This lane's publishes still running, oldest first (each removes itself when done).
-        var publishing: [(number: UInt64, task: Task<Void, Never>)] = []
-        var publishNumber: UInt64 = 0
+        /// This lane's latest publishes, oldest first (at most `publishesInFlight`; some may have ended).
+        var publishing: [Task<Void, Never>] = []
     }
 
     let store: any ImageStore
@@ -102,9 +101,10 @@ final class ImageRegistrationBatcher: Sendable {
             if case .success(let stored) = outcome, stored.queued { created.append(stored.id) }
         }
         if !created.isEmpty {
-            // Back-pressure: with the lane's publishes all running, wait for the oldest before answering.
+            // Back-pressure: with the lane's publishes all started, wait for the oldest before answering.
+            // Only this lane's one running batch touches `publishing`, so nothing changes it meanwhile.
             let oldest = state.withLock { state in
-                state.publishing.count >= publishesInFlight ? state.publishing.first?.task : nil
+                state.publishing.count >= publishesInFlight ? state.publishing.removeFirst() : nil
             }
             await oldest?.value
         }
@@ -112,16 +112,8 @@ final class ImageRegistrationBatcher: Sendable {
         if !created.isEmpty {
             let announcer = self.announcer
             let ids = created
-            state.withLock { state in
-                // Registered under the lock, so the task's own removal always finds it.
-                let number = state.publishNumber
-                state.publishNumber += 1
-                let task = publishes.run {
-                    await announcer.announce(ids)
-                    self.state.withLock { $0.publishing.removeAll { $0.number == number } }
-                }
-                state.publishing.append((number, task))
-            }
+            let task = publishes.run { await announcer.announce(ids) }
+            state.withLock { $0.publishing.append(task) }
         }
         // Answered and handed to the queue: the next batch may be stored while this one is published.
         let more = state.withLock { state -> Bool in

@@ -58,11 +58,9 @@ public struct MySQLImageStore: ImageStore {
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted { unique.append(path) }
         // person -1 is the sample's "no person" (its services read person into a non-null int).
-        let row = "(?, -1, 0, NOW(6))"
-        let columns = "(path, person, status, queued_at)"
         let padded = PlaceholderBucket.padded(unique)
         let inserted = try await pool.query(
-            "INSERT IGNORE INTO images \(columns) VALUES \(SQLPlaceholders.list(padded.count, each: row)) RETURNING id, path",
+            "INSERT IGNORE INTO images (path, person, status, queued_at) VALUES \(SQLPlaceholders.list(padded.count, each: "(?, -1, 0, NOW(6))")) RETURNING id, path",
             padded.map { .string($0) })
         var ids: [String: Int64] = [:]
         var queued = Set<String>()

@@ -57,7 +57,7 @@ struct CoalescingTests {
         #expect(try await harness.count("SELECT COUNT(*) FROM images") == 151)
         #expect(try await harness.count("SELECT COUNT(*) FROM images WHERE person = -1 AND status = 0 AND queued_at IS NOT NULL") == 150)
         // Every new id announced exactly once, in far fewer publish calls than requests.
-        let published = (await harness.published())
+        let published = await harness.published()
         let ids = published.flatMap { $0 }
         #expect(ids.count == 150)
         #expect(Set(ids.map(Int.init)) == Set(answers.compactMap { $0.outcome == "queued" ? $0.id : nil }))
@@ -87,7 +87,7 @@ struct CoalescingTests {
             try await harness.count(
                 "SELECT COUNT(*) FROM images WHERE path LIKE 'f/%' AND status = 0 AND attempts = 0 AND last_error IS NULL AND queued_at IS NOT NULL")
                 == 10)
-        let ids = (await harness.published()).flatMap { $0 }
+        let ids = await harness.published().flatMap { $0 }
         #expect(ids.count == 50)
         #expect(Set(ids).count == 50)
     }
