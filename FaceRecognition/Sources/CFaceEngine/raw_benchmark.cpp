@@ -84,14 +84,7 @@ extern "C" fe_status fe_descriptor_difference_from_dlib(const char* models_dir, 
             dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, 150, 0.25), chips[k]);
             dlib::flip_image_left_right(chips[k], chips[dets.size() + k]);
         }
-        float worst = 0;
-        if (!chips.empty()) {
-            const auto ours = m.descriptors(chips);
-            const auto theirs = (*m.dlib_descriptors)(chips);
-            for (size_t k = 0; k < chips.size(); ++k)
-                worst = std::max(worst, float(dlib::max(dlib::abs(ours[k] - theirs[k]))));
-        }
         *faces = int32_t(dets.size());
-        *max_difference = worst;
+        *max_difference = fe::descriptor_difference_from_dlib(m.descriptors, *m.dlib_descriptors, chips);
     });
 }
