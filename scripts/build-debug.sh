@@ -10,7 +10,6 @@
 # Binaries: $DEBUG_BUILD_DIR/debug/<product>. A binary newer than every source file of the five packages is
 # up to date without asking SwiftPM: each package switch costs SwiftPM ~30 s of recompiling a few shared
 # modules, and the suites of `make test` ask for the binaries many times. FORCE_BUILD=1 always builds.
-# Env: SWIFT_BUILD_FLAGS (e.g. --static-swift-stdlib).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -18,39 +17,27 @@ scratch=${DEBUG_BUILD_DIR:-$root/.build-debug}
 
 if [ "${1:-}" = --bin-dir ]; then echo "$scratch/debug"; exit 0; fi
 
-package_of() {
-  case "$1" in
-    migrate) echo SharedKit ;;
-    receiver) echo Receiver ;;
-    image-processor) echo ImageProcessor ;;
-    face-recognition) echo FaceRecognition ;;
-    frontend) echo Frontend ;;
-    *) echo "unknown product $1 (migrate receiver image-processor face-recognition frontend)" >&2; return 1 ;;
-  esac
-}
+# product -> the package that builds it
+declare -A package_of=(
+  [migrate]=SharedKit [receiver]=Receiver [image-processor]=ImageProcessor [face-recognition]=FaceRecognition
+  [frontend]=Frontend
+)
 
 # True when the binary exists and no source, header or manifest of the packages is newer than its last
 # successful build (a stamp: SwiftPM leaves a binary that needed no relinking with its old time).
 stamp() { echo "$scratch/debug/.built-$1"; }
 up_to_date() {
-  [ "${FORCE_BUILD:-0}" != 1 ] && [ -z "${SWIFT_BUILD_FLAGS:-}" ] && [ -x "$scratch/debug/$1" ] && [ -f "$(stamp "$1")" ] \
-    || return 1
+  [ "${FORCE_BUILD:-0}" != 1 ] && [ -x "$scratch/debug/$1" ] && [ -f "$(stamp "$1")" ] || return 1
   [ -z "$(cd "$root" && find SharedKit Receiver ImageProcessor FaceRecognition Frontend \
       \( -name '.build*' -o -name '.swiftpm' \) -prune -o -type f -newer "$(stamp "$1")" \
       \( -name '*.swift' -o -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' -o -name '*.proto' \
          -o -name '*.mustache' -o -name '*.json' -o -name '*.yaml' -o -name '*.modulemap' \) -print -quit)" ]
 }
 
-products_of() {
-  case "$1" in
-    SharedKit) echo migrate ;; Receiver) echo receiver ;; ImageProcessor) echo image-processor ;;
-    FaceRecognition) echo face-recognition ;; Frontend) echo frontend ;;
-  esac
-}
-
 if [ "${1:-}" = --linked-since ]; then
   since=$2
-  for product in $(products_of "$3"); do
+  for product in "${!package_of[@]}"; do
+    [ "${package_of[$product]}" = "$3" ] || continue
     binary="$scratch/debug/$product"
     if [ -x "$binary" ] && [ "$(stat -c %Y "$binary")" -ge "$since" ]; then touch -d "@$since" "$(stamp "$product")"; fi
   done
@@ -58,18 +45,18 @@ if [ "${1:-}" = --linked-since ]; then
 fi
 
 products=("$@")
-[ ${#products[@]} -gt 0 ] || products=(migrate receiver image-processor face-recognition frontend)
+[ ${#products[@]} -gt 0 ] || products=("${!package_of[@]}")
 mkdir -p "$root/.build-logs"
 for product in "${products[@]}"; do
-  package=$(package_of "$product")
+  package=${package_of[$product]:-}
+  [ -n "$package" ] || { echo "unknown product $product (${!package_of[*]})" >&2; exit 1; }
   if up_to_date "$product"; then continue; fi
   log="$root/.build-logs/build-debug-$product.log"
   started=$(date +%s)
-  # shellcheck disable=SC2086
-  if ! (cd "$root/$package" && swift build --scratch-path "$scratch" --product "$product" ${SWIFT_BUILD_FLAGS:-} >"$log" 2>&1); then
+  if ! (cd "$root/$package" && swift build --scratch-path "$scratch" --product "$product" >"$log" 2>&1); then
     grep -E 'error:' "$log" >&2 || tail -20 "$log" >&2
     echo "debug build of $product in $package failed (log: ${log#"$root"/})" >&2
     exit 1
   fi
-  [ -n "${SWIFT_BUILD_FLAGS:-}" ] || touch -d "@$started" "$(stamp "$product")"
+  touch -d "@$started" "$(stamp "$product")"
 done

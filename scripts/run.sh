@@ -59,10 +59,8 @@ build_all() {
     done
     return
   fi
-  for product in migrate face-recognition image-processor receiver frontend; do
-    say "building $product (debug, in .build-debug; the first build takes a few minutes)"
-    scripts/build-debug.sh "$product"
-  done
+  say "building every service (debug, in .build-debug; the first build takes a few minutes)"
+  scripts/build-debug.sh
 }
 
 # Starts MariaDB if needed (it creates the database) and exports the DB_* settings it wrote.

@@ -6,11 +6,15 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from debug_build import debug_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = ROOT / ".cache" / "photos"
@@ -24,11 +28,7 @@ def free_port() -> int:
 
 
 def binary(product: str) -> Path:
-    """The debug binary in DEBUG_BUILD_DIR (default .build-debug, scripts/build-debug.sh)."""
-    path = Path(os.environ.get("DEBUG_BUILD_DIR", ROOT / ".build-debug")) / "debug" / product
-    if not path.exists():
-        pytest.fail(f"{path} missing: run `scripts/build-debug.sh {product}` (make test-api-fuzz does)")
-    return path
+    return debug_binary(product, built_by="make test-api-fuzz")
 
 
 class Service:

@@ -12,12 +12,16 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from debug_build import debug_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = ROOT / ".cache" / "photos"
@@ -27,6 +31,8 @@ WORK = Path(os.environ.get("COMPAT_WORK_DIR", ROOT / ".cache" / "compat"))
 # The sample's receiver listens on this port on all interfaces; it cannot be changed.
 KCS_RECEIVER_PORT = 8000
 KCS_BINARIES = ("kcs-receiver", "kcs-image-processor", "kcs-frontend")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,10 +59,7 @@ def kcs_dir() -> Path:
 
 
 def our_binary(product: str) -> Path:
-    path = Path(os.environ.get("DEBUG_BUILD_DIR", ROOT / ".build-debug")) / "debug" / product
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{path} missing: run `scripts/build-debug.sh {product}` (`make test-compat` does)")
-    return path
+    return debug_binary(product, built_by="make test-compat")
 
 
 def http(method: str, url: str, body=None, timeout=30):
